@@ -1,0 +1,56 @@
+# Taut: the only entry points a newcomer needs.
+#   make run    set up and serve the demo clinic on http://127.0.0.1:8000 (SQLite)
+#   make test   set up and run every check: ruff, mypy, migrations, the test suite
+#   make bench  run the benchmarks in bench/ and print their figures
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARTIFACTS ?= $(CURDIR)/test-artifacts
+
+.PHONY: run test lint typecheck migrations-check pytest bench browser clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment in $(VENV) and installing Taut"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	@UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@TAUT_DEV=1 $(BIN)/taut run
+
+lint: $(STAMP)
+	@echo "==> ruff"
+	@$(BIN)/ruff check src tests bench
+	@$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	@echo "==> mypy (strict on taut.clinical)"
+	@TAUT_TESTING=1 $(BIN)/mypy src/taut
+
+migrations-check: $(STAMP)
+	@echo "==> makemigrations --check"
+	@TAUT_TESTING=1 TAUT_VAR_DIR=$(ARTIFACTS)/var $(BIN)/taut makemigrations --check --dry-run
+
+browser: $(STAMP)
+	@bash scripts/ensure-chromium
+
+pytest: $(STAMP) browser
+	@echo "==> pytest ($${DATABASE_URL:-SQLite})"
+	@mkdir -p $(ARTIFACTS)/screenshots
+	@echo "    screenshots of browser tests: $(ARTIFACTS)/screenshots"
+	@TAUT_TESTING=1 TAUT_VAR_DIR=$(ARTIFACTS)/var TAUT_ARTIFACTS=$(ARTIFACTS) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check pytest
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "==> $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from taut.audit.models import AuditEntry
+from taut.clinics.models import Clinic
+
+
+def audit_entries_for_clinic(
+    *,
+    clinic: Clinic,
+    action: str = "",
+    actor: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.filter(clinic=clinic)
+    if action:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor_label__icontains=actor)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    if date_from:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(at__date__lte=date_to)
+    return entries.order_by("-at", "-pk")

@@ -1,0 +1,57 @@
+"""Writing to the audit log. Services call `audit_record` explicitly; there are no signals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from taut.audit.chain import entry_hash
+from taut.audit.models import Action, AuditChain, AuditEntry
+
+
+def chain_key_for(clinic: Any) -> str:
+    return f"clinic:{clinic.pk}" if clinic is not None else "global"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    clinic: Any,
+    action: Action,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    chain, _ = AuditChain.objects.get_or_create(key=chain_key_for(clinic))
+    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+    actor_id = actor.pk if actor is not None else None
+    actor_label = actor.get_username() if actor is not None else ""
+    fields: dict[str, Any] = {
+        "sequence": chain.length + 1,
+        "clinic_id": clinic.pk if clinic is not None else None,
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": str(action),
+        "object_type": object_type,
+        "object_id": object_id,
+        "at": datetime.now(UTC),
+        "ip_address": client_ip(request),
+        "detail": detail or {},
+    }
+    digest = entry_hash(prev_hash=chain.last_hash, **fields)
+    entry = AuditEntry.objects.create(chain=chain, prev_hash=chain.last_hash, hash=digest, **fields)
+    chain.last_hash = digest
+    chain.length = fields["sequence"]
+    chain.save(update_fields=["last_hash", "length"])
+    return entry

@@ -1,0 +1,5 @@
+import sys
+
+from taut.cli import main
+
+sys.exit(main())

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from taut.clinic import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("taut.accounts.urls")),
+    path("clinic/", include("taut.clinics.urls")),
+    path("patients/", include("taut.patients.urls")),
+    path("audit/", include("taut.audit.urls")),
+    path("portal/", include("taut.portal.urls")),
+]
+
+handler403 = "taut.clinic.errors.forbidden"
+handler404 = "taut.clinic.errors.not_found"
+handler500 = "taut.clinic.errors.server_error"

@@ -1,0 +1,1 @@
+"""The clinical core: pure Python over cited knowledge data. Never imports Django."""

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from taut.clinics import views
+
+app_name = "clinics"
+
+urlpatterns = [
+    path("", views.clinic_settings, name="settings"),
+    path("locations/add/", views.location_add, name="location_add"),
+    path("staff/add/", views.staff_add, name="staff_add"),
+    path("staff/<uuid:user_id>/remove/", views.staff_remove, name="staff_remove"),
+    path("switch/", views.clinic_switch, name="switch"),
+]

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from taut.clinics import services
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, StaffForm
+from taut.clinics.middleware import SESSION_KEY
+from taut.clinics.models import Membership
+from taut.clinics.roles import Permission
+from taut.clinics.selectors import locations_for_clinic, memberships_for_user
+
+
+@staff_required(Permission.CLINIC_MANAGE)
+def clinic_settings(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = ClinicForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        services.clinic_update(
+            request=request, actor=request.user, clinic=clinic, data=form.cleaned_data
+        )
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinics:settings")
+    if request.method == "POST":
+        clinic.refresh_from_db()
+    return render(
+        request,
+        "clinics/settings.html",
+        {
+            "form": form,
+            "locations": locations_for_clinic(clinic=clinic),
+            "location_form": LocationForm(),
+            "staff": Membership.objects.for_clinic(clinic)
+            .select_related("user")
+            .order_by("-is_active", "role", "user__last_name"),
+            "staff_form": StaffForm(),
+        },
+    )
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def location_add(request: StaffRequest) -> HttpResponse:
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.location_create(
+                request=request,
+                actor=request.user,
+                clinic=request.membership.clinic,
+                data=form.cleaned_data,
+            )
+            messages.success(request, "Location added.")
+        except services.ClinicError as refusal:
+            messages.error(request, str(refusal))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("clinics:settings")
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def staff_add(request: StaffRequest) -> HttpResponse:
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.staff_add(
+                request=request,
+                actor=request.user,
+                clinic=request.membership.clinic,
+                data=form.cleaned_data,
+            )
+            messages.success(
+                request, "Staff member added; they were sent a link to set a password."
+            )
+        except services.ClinicError as refusal:
+            messages.error(request, str(refusal))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("clinics:settings")
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def staff_remove(request: StaffRequest, user_id: str) -> HttpResponse:
+    membership = (
+        Membership.objects.for_clinic(request.membership.clinic)
+        .filter(user__public_id=user_id)
+        .select_related("user", "clinic")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such staff member in this clinic.")
+    try:
+        services.membership_deactivate(request=request, actor=request.user, membership=membership)
+        messages.success(request, f"{membership.user.get_username()} no longer has access.")
+    except services.ClinicError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("clinics:settings")
+
+
+@require_POST
+def clinic_switch(request: HttpRequest) -> HttpResponse:
+    form = ClinicSwitchForm(request.POST)
+    if not request.user.is_authenticated or not form.is_valid():
+        raise Http404("No such clinic.")
+    allowed = {m.clinic_id for m in memberships_for_user(user=request.user)}
+    if form.cleaned_data["clinic"] not in allowed:
+        raise Http404("No such clinic.")
+    request.session[SESSION_KEY] = form.cleaned_data["clinic"]
+    return redirect("home")
+
+
+def _form_errors(form: LocationForm | StaffForm) -> str:
+    parts = [
+        f"{form.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
+        for name, errors in form.errors.items()
+    ]
+    return "Not saved. " + "; ".join(parts)

@@ -1,0 +1,1 @@
+"""The demo clinic: deterministic, realistic data to explore and test Taut with."""

@@ -1,0 +1,1 @@
+"""Patients: registration, search, archive; the record every clinical app hangs from."""

@@ -1,0 +1,108 @@
+"""Writes for patients. Each runs in one transaction and leaves an audit entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from taut.audit.models import Action
+from taut.audit.services import audit_record
+from taut.clinics.models import Clinic
+from taut.patients.models import Patient
+from taut.patients.normalise import name_key, phone_digits
+
+EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "phone", "email", "address")
+
+
+class PatientError(Exception):
+    """A patient write that the rules refuse."""
+
+
+def _refresh_search_keys(patient: Patient) -> None:
+    patient.given_key = name_key(patient.given_name)
+    patient.family_key = name_key(patient.family_name)
+    patient.phone_digits = phone_digits(patient.phone)
+    patient.email_key = patient.email.strip().lower()
+
+
+@transaction.atomic
+def patient_create(
+    *, request: HttpRequest | None, actor: Any, clinic: Clinic, data: dict[str, Any]
+) -> Patient:
+    patient = Patient(clinic=clinic, created_by=actor, **{f: data[f] for f in EDITABLE_FIELDS})
+    _refresh_search_keys(patient)
+    patient.save()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        action=Action.CREATE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *, request: HttpRequest | None, actor: Any, patient: Patient, data: dict[str, Any]
+) -> Patient:
+    if patient.is_archived:
+        raise PatientError("This patient is archived; restore the record before editing it.")
+    # Compare with what is stored: a bound form may already have copied its values onto `patient`.
+    stored = Patient.objects.filter(pk=patient.pk).values(*EDITABLE_FIELDS).get()
+    changed = [f for f in EDITABLE_FIELDS if stored[f] != data[f]]
+    for field in changed:
+        setattr(patient, field, data[field])
+    _refresh_search_keys(patient)
+    patient.save()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.UPDATE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+        detail={"fields": changed},
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_archive(*, request: HttpRequest | None, actor: Any, patient: Patient) -> Patient:
+    if patient.is_archived:
+        raise PatientError("This patient is already archived.")
+    patient.archived_at = datetime.now(UTC)
+    patient.archived_by = actor
+    patient.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.ARCHIVE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_restore(*, request: HttpRequest | None, actor: Any, patient: Patient) -> Patient:
+    if not patient.is_archived:
+        raise PatientError("This patient is not archived.")
+    patient.archived_at = None
+    patient.archived_by = None
+    patient.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.UPDATE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+        detail={"restored": True},
+    )
+    return patient

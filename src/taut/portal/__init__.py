@@ -1,0 +1,1 @@
+"""The patient portal: what a patient sees of their own record."""

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import PASSWORD, World
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+    return client
+
+
+def test_a_staff_member_with_an_authenticator_must_enter_a_code(
+    world: World, settings: Any
+) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries; not what this test is about
+    device = TOTPDevice.objects.create(user=world.clinician_a, name="phone", confirmed=True)
+    client = _signed_in("clinician_a")
+    response = client.get(reverse("patients:list"))
+    assert response.status_code == 302 and reverse("accounts:otp_verify") in response["Location"]
+    wrong = client.post(reverse("accounts:otp_verify"), {"token": "000000"})
+    assert b"That code is not right" in wrong.content
+    ok = client.post(reverse("accounts:otp_verify"), {"token": _code(device), "next": "/patients/"})
+    assert ok.status_code == 302 and ok["Location"] == "/patients/"
+    assert client.get(reverse("patients:list")).status_code == 200
+
+
+def test_when_the_owner_requires_it_staff_must_set_it_up(world: World) -> None:
+    world.clinic_a.require_staff_2fa = True
+    world.clinic_a.save()
+    client = _signed_in("frontdesk_a")
+    response = client.get(reverse("patients:list"))
+    assert reverse("accounts:otp_setup") in response["Location"]
+    setup = client.get(reverse("accounts:otp_setup"))
+    assert b"<svg" in setup.content
+    device = TOTPDevice.objects.get(user=world.frontdesk_a, confirmed=False)
+    client.post(reverse("accounts:otp_setup"), {"token": _code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("patients:list")).status_code == 200
+
+
+def test_clinics_that_do_not_require_it_let_staff_in_without(world: World) -> None:
+    assert _signed_in("frontdesk_a").get(reverse("patients:list")).status_code == 200

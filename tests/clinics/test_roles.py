@@ -1,0 +1,66 @@
+"""The role matrix: what each role may do, stated once and checked against the running views."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from taut.clinics.roles import GRANTS, Permission, Role
+from tests.conftest import World, client_for
+
+MATRIX = {
+    Permission.PATIENT_VIEW: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.PATIENT_EDIT: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.PATIENT_ARCHIVE: {Role.OWNER, Role.CLINICIAN},
+    Permission.CLINICAL_VIEW: {Role.OWNER, Role.CLINICIAN},
+    Permission.CLINICAL_EDIT: {Role.CLINICIAN},
+    Permission.AUDIT_VIEW: {Role.OWNER},
+    Permission.CLINIC_MANAGE: {Role.OWNER},
+}
+
+
+def test_grants_match_the_stated_matrix() -> None:
+    assert {p: set(r) for p, r in GRANTS.items()} == MATRIX
+
+
+PAGES = [
+    ("patients:list", "get", Permission.PATIENT_VIEW),
+    ("patients:create", "get", Permission.PATIENT_EDIT),
+    ("patients:detail", "get", Permission.PATIENT_VIEW),
+    ("patients:edit", "get", Permission.PATIENT_EDIT),
+    ("patients:archive", "post", Permission.PATIENT_ARCHIVE),
+    ("audit:log", "get", Permission.AUDIT_VIEW),
+    ("clinics:settings", "get", Permission.CLINIC_MANAGE),
+]
+TAKES_PATIENT = {"patients:detail", "patients:edit", "patients:archive"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("name", "method", "permission"), PAGES)
+def test_each_role_reaches_exactly_the_pages_it_may(
+    world: World, role: Role, name: str, method: str, permission: Permission
+) -> None:
+    kwargs = {"patient_id": world.patient_a.public_id} if name in TAKES_PATIENT else {}
+    response = getattr(client_for(world.staff("a", role)), method)(reverse(name, kwargs=kwargs))
+    if role in MATRIX[permission]:
+        assert response.status_code in {200, 302}
+    else:
+        assert response.status_code == 403
+
+
+def test_a_patient_cannot_open_staff_pages(world: World) -> None:
+    client = client_for(world.portal_user_a)
+    assert client.get(reverse("patients:list")).status_code == 403
+    assert client.get(reverse("audit:log")).status_code == 403
+
+
+def test_staff_without_a_patient_record_cannot_open_the_portal(world: World) -> None:
+    assert client_for(world.clinician_a).get(reverse("portal:home")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("patients:list"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]

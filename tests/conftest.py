@@ -1,0 +1,98 @@
+"""Personas shared by the tests: two clinics, staff of every role, a patient with a portal login."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from taut.clinics.models import Clinic, Location, Membership
+from taut.clinics.roles import Role
+from taut.patients.models import Patient
+from taut.patients.services import _refresh_search_keys
+
+PASSWORD = "correct-horse-battery-staple"
+ROLE_LABELS = {Role.OWNER: "owner", Role.CLINICIAN: "clinician", Role.FRONT_DESK: "frontdesk"}
+
+
+@dataclass
+class World:
+    clinic_a: Clinic
+    clinic_b: Clinic
+    owner_a: Any
+    clinician_a: Any
+    frontdesk_a: Any
+    owner_b: Any
+    clinician_b: Any
+    frontdesk_b: Any
+    patient_a: Patient
+    patient_b: Patient
+    portal_user_a: Any
+
+    def staff(self, clinic: str, role: Role) -> Any:
+        return getattr(self, f"{ROLE_LABELS[role]}_{clinic}")
+
+
+def make_user(django_user_model: Any, username: str, **extra: Any) -> Any:
+    return django_user_model.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.com", **extra
+    )
+
+
+def make_patient(clinic: Clinic, given: str, family: str, **extra: Any) -> Patient:
+    fields = {
+        "date_of_birth": date(1980, 5, 17),
+        "phone": "(303) 555-0142",
+        "email": f"{given}.{family}@example.com".lower(),
+        **extra,
+    }
+    patient = Patient(clinic=clinic, given_name=given, family_name=family, **fields)
+    _refresh_search_keys(patient)
+    patient.save()
+    return patient
+
+
+def make_clinic(slug: str) -> Clinic:
+    clinic = Clinic.objects.create(
+        name=f"Clinic {slug.upper()}", slug=slug, time_zone="America/Denver", jurisdiction="US-CO"
+    )
+    Location.objects.create(clinic=clinic, name=f"{slug.upper()} main")
+    return clinic
+
+
+@pytest.fixture
+def world(db: None, django_user_model: Any) -> World:
+    clinic_a, clinic_b = make_clinic("a"), make_clinic("b")
+    people: dict[str, Any] = {}
+    for clinic_key, clinic in (("a", clinic_a), ("b", clinic_b)):
+        for role, label in ROLE_LABELS.items():
+            user = make_user(
+                django_user_model,
+                f"{label}_{clinic_key}",
+                first_name=label.title(),
+                last_name=clinic_key.upper(),
+            )
+            Membership.objects.create(clinic=clinic, user=user, role=role)
+            people[f"{label}_{clinic_key}"] = user
+    patient_a = make_patient(clinic_a, "Ada", "Lovelace")
+    patient_b = make_patient(clinic_b, "Boris", "Becker")
+    portal_user_a = make_user(django_user_model, "portal_a")
+    patient_a.portal_user = portal_user_a
+    patient_a.save()
+    return World(
+        clinic_a=clinic_a,
+        clinic_b=clinic_b,
+        patient_a=patient_a,
+        patient_b=patient_b,
+        portal_user_a=portal_user_a,
+        **people,
+    )
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
