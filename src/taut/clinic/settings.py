@@ -181,6 +181,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,6 +190,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development and tests WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEV or TESTING
+WHITENOISE_AUTOREFRESH = DEV or TESTING
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Security headers. Production serves behind a TLS-terminating proxy.
