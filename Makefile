@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARTIFACTS ?= $(CURDIR)/test-artifacts
+PY_DIRS := $(wildcard src tests bench)
 
 .PHONY: run test lint typecheck migrations-check pytest bench browser clean help
 
@@ -26,8 +27,8 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	@echo "==> ruff"
-	@$(BIN)/ruff check src tests bench
-	@$(BIN)/ruff format --check src tests bench
+	@$(BIN)/ruff check $(PY_DIRS)
+	@$(BIN)/ruff format --check $(PY_DIRS)
 
 typecheck: $(STAMP)
 	@echo "==> mypy (strict on taut.clinical)"
