@@ -17,8 +17,14 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE_SOURCE = (Path(__file__).parent / "assets" / "axe-4.14.1.min.js").read_text()
 SCREENSHOTS = Path(os.environ.get("TAUT_ARTIFACTS", "test-artifacts")) / "screenshots"
