@@ -1,0 +1,91 @@
+"""Shared building blocks of the knowledge records: closed vocabularies and the cited base model.
+
+Every record of the knowledge base names its source (one or several keys of sources.toml) and an
+evidence grade, so the UI can show how far each fact has been checked.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+SOURCE_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*$"
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is missing, malformed, or refers to something that does not exist."""
+
+    def __init__(self, file: str, record: str, reason: str) -> None:
+        self.file, self.record, self.reason = file, record, reason
+        super().__init__(f"{file}: {record}: {reason}")
+
+
+def record_label(table: str, index: int | None, record_id: object) -> str:
+    """How an error names a record: ``muscle 'deltoid' (#26)``; #n counts from 1."""
+    label = table
+    if record_id is not None:
+        label += f" '{record_id}'"
+    if index is not None:
+        label += f" (#{index + 1})"
+    return label
+
+
+class Evidence(StrEnum):
+    """How far a fact was checked (the clinical brief's [V] / [S] / [U] tags)."""
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+
+class Side(StrEnum):
+    LEFT = "l"
+    RIGHT = "r"
+
+    @property
+    def opposite(self) -> Side:
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    HIGHER_IS_WORSE = "higher_is_worse"
+
+
+def _as_tuple(value: Any) -> Any:
+    """Accept a single value where the data may give one or several (``source = "TS1"``)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+SourceKey = Annotated[str, StringConstraints(pattern=SOURCE_KEY_PATTERN)]
+SourceKeys = Annotated[tuple[SourceKey, ...], BeforeValidator(_as_tuple)]
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Frozen(BaseModel):
+    """Base of every knowledge model: immutable, and unknown keys in the data are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cited(Frozen):
+    """A record that carries its source keys and evidence grade."""
+
+    source: SourceKeys
+    evidence: Evidence
+
+
+class Source(Frozen):
+    key: SourceKey
+    citation: Text
+    url: str = ""
+    doi: str = ""
