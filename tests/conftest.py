@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ class World:
     patient_a: Patient
     patient_b: Patient
     portal_user_a: Any
+    portal_user_b: Any
 
     def staff(self, clinic: str, role: Role) -> Any:
         return getattr(self, f"{ROLE_LABELS[role]}_{clinic}")
@@ -82,13 +84,65 @@ def world(db: None, django_user_model: Any) -> World:
     portal_user_a = make_user(django_user_model, "portal_a")
     patient_a.portal_user = portal_user_a
     patient_a.save()
+    portal_user_b = make_user(django_user_model, "portal_b")
+    patient_b.portal_user = portal_user_b
+    patient_b.save()
     return World(
         clinic_a=clinic_a,
         clinic_b=clinic_b,
         patient_a=patient_a,
         patient_b=patient_b,
         portal_user_a=portal_user_a,
+        portal_user_b=portal_user_b,
         **people,
+    )
+
+
+# A drawn signature as the signature pad sends it: two strokes of [x, y] points.
+SIGNATURE = json.dumps(
+    [
+        [[20 + 8 * i, 100 + (i % 5) * 6] for i in range(30)],
+        [[300 + 5 * i, 60 + i] for i in range(20)],
+    ]
+)
+
+
+def publish_consent_document(
+    clinic: Clinic, owner: Any, *, kind: str = "general", requires_reconsent: bool = False
+) -> Any:
+    from taut.consent.services import document_publish
+
+    return document_publish(
+        request=None,
+        actor=owner,
+        clinic=clinic,
+        data={
+            "kind": kind,
+            "title": "Consent to dry needling"
+            if kind == "general"
+            else "Consent to electrical dry needling",
+            "introduction": "Dry needling uses thin solid needles to treat trigger points.",
+            "techniques": ["superficial", "deep", "electrical"]
+            if kind == "electrical"
+            else ["superficial", "deep"],
+            "alternatives": "Exercise, manual therapy and education.",
+            "show_quoted_figures": True,
+            "requires_reconsent": requires_reconsent,
+        },
+    )
+
+
+def sign_consent(patient: Patient, document: Any, actor: Any) -> Any:
+    from taut.consent.services import consent_sign
+
+    return consent_sign(
+        request=None,
+        actor=actor,
+        patient=patient,
+        document=document,
+        signed_name=patient.full_name,
+        signature=SIGNATURE,
+        channel="tablet",
     )
 
 

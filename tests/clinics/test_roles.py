@@ -12,10 +12,13 @@ MATRIX = {
     Permission.PATIENT_VIEW: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
     Permission.PATIENT_EDIT: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
     Permission.PATIENT_ARCHIVE: {Role.OWNER, Role.CLINICIAN},
+    Permission.INTAKE_TAKE: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
     Permission.CLINICAL_VIEW: {Role.OWNER, Role.CLINICIAN},
     Permission.CLINICAL_EDIT: {Role.CLINICIAN},
     Permission.AUDIT_VIEW: {Role.OWNER},
     Permission.CLINIC_MANAGE: {Role.OWNER},
+    Permission.CONSENT_MANAGE: {Role.OWNER},
+    Permission.CONSENT_TAKE: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
 }
 
 
@@ -31,8 +34,21 @@ PAGES = [
     ("patients:archive", "post", Permission.PATIENT_ARCHIVE),
     ("audit:log", "get", Permission.AUDIT_VIEW),
     ("clinics:settings", "get", Permission.CLINIC_MANAGE),
+    ("screening:intake", "get", Permission.INTAKE_TAKE),
+    ("screening:view", "get", Permission.CLINICAL_VIEW),
+    ("screening:run", "post", Permission.CLINICAL_EDIT),
+    ("consent:documents", "get", Permission.CONSENT_MANAGE),
+    ("consent:patient", "get", Permission.CONSENT_TAKE),
 ]
-TAKES_PATIENT = {"patients:detail", "patients:edit", "patients:archive"}
+TAKES_PATIENT = {
+    "patients:detail",
+    "patients:edit",
+    "patients:archive",
+    "screening:intake",
+    "screening:view",
+    "screening:run",
+    "consent:patient",
+}
 
 
 @pytest.mark.parametrize("role", list(Role))

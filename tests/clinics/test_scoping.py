@@ -7,21 +7,62 @@ here. A URL parameter it does not know how to fill fails the test too: teach it 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from taut.clinics.models import Membership
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, publish_consent_document, sign_consent
+
+
+def _intake_a(w: World) -> Any:
+    from taut.screening.services import intake_submit
+
+    return intake_submit(
+        request=None,
+        actor=w.frontdesk_a,
+        patient=w.patient_a,
+        facts={"pregnant": False},
+        history={},
+        channel="desk",
+    )
+
+
+def _screening_a(w: World) -> str:
+    from taut.screening.services import screening_perform
+
+    _intake_a(w)
+    record = screening_perform(
+        request=None, actor=w.clinician_a, patient=w.patient_a, as_of=date(2026, 11, 23)
+    )
+    return str(record.public_id)
+
+
+def _document_a(w: World) -> Any:
+    return publish_consent_document(w.clinic_a, w.owner_a)
+
+
+def _consent_a(w: World) -> str:
+    return str(sign_consent(w.patient_a, _document_a(w), w.frontdesk_a).public_id)
+
 
 # How to fill each URL parameter with a record of clinic A.
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "user_id": lambda w: str(w.clinician_a.public_id),
+    "intake_id": lambda w: str(_intake_a(w).public_id),
+    "screening_id": _screening_a,
+    "document_id": lambda w: str(_document_a(w).public_id),
+    "consent_id": _consent_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
-NOT_RECORD_PARAMETERS = {"uidb64", "token"}
+NOT_RECORD_PARAMETERS = {"uidb64", "token", "kind"}
+
+
+def _fill(parameter: str, world: World) -> str:
+    return "general" if parameter == "kind" else PARAMETER_FACTORIES[parameter](world)
 
 
 def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -37,13 +78,14 @@ def record_routes() -> list[tuple[str, list[str]]]:
     routes = []
     for name, pattern in walk(get_resolver().url_patterns):
         params = sorted(pattern.pattern.regex.groupindex)
-        if params and not set(params) <= NOT_RECORD_PARAMETERS:
+        if set(params) - NOT_RECORD_PARAMETERS:
             routes.append((name, params))
     return routes
 
 
 def test_every_record_route_is_covered_by_a_parameter_factory() -> None:
-    unknown = {p for _, params in record_routes() for p in params} - set(PARAMETER_FACTORIES)
+    wanted = {p for _, params in record_routes() for p in params} - NOT_RECORD_PARAMETERS
+    unknown = wanted - set(PARAMETER_FACTORIES)
     assert not unknown, f"teach tests/clinics/test_scoping.py to fill: {sorted(unknown)}"
 
 
@@ -56,7 +98,10 @@ def test_clinic_b_staff_get_404_for_clinic_a_records(
     world: World, name: str, params: list[str]
 ) -> None:
     """Staff whose role grants the view get 404; the others are refused (403) before any lookup."""
-    url = reverse(name, kwargs={p: PARAMETER_FACTORIES[p](world) for p in params})
+    url = reverse(name, kwargs={p: _fill(p, world) for p in params})
+    if getattr(resolve(url).func, "taut_portal", False):
+        _check_portal_route(world, url)
+        return
     permission = getattr(resolve(url).func, "taut_permission", None)
     assert permission is not None, f"{name} is not behind staff_required(...)"
     checked = 0
@@ -69,6 +114,35 @@ def test_clinic_b_staff_get_404_for_clinic_a_records(
         else:
             assert statuses <= {403, 405}, f"{url} as {membership.role}: {statuses}"
     assert checked, f"no role of clinic B may use {name}; the test proves nothing for it"
+
+
+def _check_portal_route(world: World, url: str) -> None:
+    """A patient of clinic B reaches only their own records: clinic A's ids answer 404."""
+    client = client_for(world.portal_user_b)
+    statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+    assert 404 in statuses and statuses <= {404, 405}, f"{url} as a patient of B: {statuses}"
+
+
+def nested_routes() -> list[tuple[str, list[str]]]:
+    """Routes that name a patient and another record of that patient."""
+    return [
+        (name, params)
+        for name, params in record_routes()
+        if "patient_id" in params and len(set(params) - NOT_RECORD_PARAMETERS) > 1
+    ]
+
+
+@pytest.mark.parametrize(("name", "params"), nested_routes(), ids=[r[0] for r in nested_routes()])
+def test_clinic_b_staff_cannot_reach_clinic_a_records_through_their_own_patient(
+    world: World, name: str, params: list[str]
+) -> None:
+    """Clinic A's record ids under clinic B's own patient still answer 404."""
+    kwargs = {p: _fill(p, world) for p in params}
+    kwargs["patient_id"] = str(world.patient_b.public_id)
+    url = reverse(name, kwargs=kwargs)
+    client = client_for(world.owner_b if "consent" in name else world.clinician_b)
+    statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+    assert 404 in statuses and statuses <= {404, 405}, f"{url}: {statuses}"
 
 
 def test_clinic_a_records_are_reachable_by_clinic_a_staff(world: World) -> None:

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "taut.clinics",
     "taut.audit",
     "taut.patients",
+    "taut.screening",
+    "taut.consent",
     "taut.portal",
     "taut.demo",
 ]

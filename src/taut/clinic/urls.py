@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("taut.accounts.urls")),
     path("clinic/", include("taut.clinics.urls")),
     path("patients/", include("taut.patients.urls")),
+    path("patients/", include("taut.screening.urls")),
+    path("consent/", include("taut.consent.urls")),
     path("audit/", include("taut.audit.urls")),
     path("portal/", include("taut.portal.urls")),
 ]

@@ -23,6 +23,8 @@ class ClinicForm(forms.ModelForm):
             "phone",
             "email",
             "require_staff_2fa",
+            "screening_max_age_days",
+            "separate_electrical_consent",
         ]
         labels = {"require_staff_2fa": "Require two-factor sign-in for all staff"}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}

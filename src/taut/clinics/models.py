@@ -30,6 +30,12 @@ class Clinic(models.Model):
     require_staff_2fa = models.BooleanField(
         default=False, help_text="Staff must use an authenticator app to sign in."
     )
+    screening_max_age_days = models.PositiveIntegerField(
+        default=90, help_text="A screening older than this must be redone before needling."
+    )
+    separate_electrical_consent = models.BooleanField(
+        default=True, help_text="Electrical needling needs its own signed consent."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -15,10 +15,13 @@ class Permission(models.TextChoices):
     PATIENT_VIEW = "patient.view", "See patients' demographic records"
     PATIENT_EDIT = "patient.edit", "Register and edit patients"
     PATIENT_ARCHIVE = "patient.archive", "Archive patients"
+    INTAKE_TAKE = "intake.take", "Take a patient's medical-history intake"
     CLINICAL_VIEW = "clinical.view", "See clinical records"
     CLINICAL_EDIT = "clinical.edit", "Write clinical records"
     AUDIT_VIEW = "audit.view", "Browse the audit log"
     CLINIC_MANAGE = "clinic.manage", "Manage the clinic, its locations and staff"
+    CONSENT_MANAGE = "consent.manage", "Write and publish consent documents"
+    CONSENT_TAKE = "consent.take", "Take a patient's signature on the clinic's tablet"
 
 
 _ALL = frozenset(Role)
@@ -27,10 +30,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_VIEW: _ALL,
     Permission.PATIENT_EDIT: _ALL,
     Permission.PATIENT_ARCHIVE: frozenset({Role.OWNER, Role.CLINICIAN}),
+    Permission.INTAKE_TAKE: _ALL,
     Permission.CLINICAL_VIEW: frozenset({Role.OWNER, Role.CLINICIAN}),
     Permission.CLINICAL_EDIT: frozenset({Role.CLINICIAN}),
     Permission.AUDIT_VIEW: frozenset({Role.OWNER}),
     Permission.CLINIC_MANAGE: frozenset({Role.OWNER}),
+    Permission.CONSENT_MANAGE: frozenset({Role.OWNER}),
+    Permission.CONSENT_TAKE: _ALL,
 }
 
 

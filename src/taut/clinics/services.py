@@ -23,6 +23,8 @@ CLINIC_FIELDS = (
     "phone",
     "email",
     "require_staff_2fa",
+    "screening_max_age_days",
+    "separate_electrical_consent",
 )
 
 

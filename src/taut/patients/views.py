@@ -13,6 +13,7 @@ from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients import services
 from taut.patients.forms import PatientForm, PatientSearchForm
+from taut.patients.pathway import patient_pathway
 from taut.patients.selectors import (
     SEARCH_LIMIT,
     get_patient_for,
@@ -71,7 +72,9 @@ def patient_detail(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
         membership=request.membership,
         public_id=patient_id,
     )
-    return render(request, "patients/detail.html", {"patient": patient})
+    return render(
+        request, "patients/detail.html", {"patient": patient, **patient_pathway(patient=patient)}
+    )
 
 
 @staff_required(Permission.PATIENT_EDIT)

@@ -26,4 +26,5 @@ def patient_required(view: View) -> View:
         request.patient = patient  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
+    wrapped.taut_portal = True  # type: ignore[attr-defined]
     return wrapped

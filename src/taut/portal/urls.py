@@ -6,4 +6,13 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
+    path("intake/", views.portal_intake, name="intake"),
+    path("consent/", views.portal_consents, name="consents"),
+    path("consent/sign/<slug:kind>/", views.portal_sign, name="sign"),
+    path("consent/<uuid:consent_id>/pdf/", views.portal_consent_pdf, name="consent_pdf"),
+    path(
+        "consent/<uuid:consent_id>/withdraw/",
+        views.portal_consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

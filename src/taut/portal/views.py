@@ -1,11 +1,30 @@
+"""The patient's own pages. Every view reaches records through `request.patient` only."""
+
 from __future__ import annotations
 
+import uuid
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.consent import services as consent_services
+from taut.consent.downloads import pdf_response
+from taut.consent.forms import WithdrawForm
+from taut.consent.models import SigningChannel
+from taut.consent.selectors import consent_standings, consents_for, get_consent_for
+from taut.consent.signing import sign_page
 from taut.portal.access import patient_required
+from taut.screening import services as screening_services
+from taut.screening.intake_form import IntakeForm
+from taut.screening.models import IntakeChannel
+from taut.screening.selectors import intake_latest
+
+HISTORY_FIELDS = ("medications", "conditions", "previous_needling", "previous_needling_notes")
 
 
 @patient_required
@@ -20,4 +39,111 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         object_id=str(patient.public_id),
         detail={"via": "portal"},
     )
-    return render(request, "portal/home.html", {"patient": patient})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "patient": patient,
+            "latest_intake": intake_latest(patient=patient),
+            "standings": consent_standings(patient=patient),
+        },
+    )
+
+
+@patient_required
+def portal_intake(request: HttpRequest) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    latest = intake_latest(patient=patient)
+    initial = {f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {}
+    form = IntakeForm(
+        request.POST or None,
+        for_staff=False,
+        initial=initial,
+        initial_facts=latest.facts if latest else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        facts = form.facts()
+        if latest is not None:  # keep the clinician's own answers from the last version
+            facts = {
+                **{
+                    k: v for k, v in latest.facts.items() if k not in {q.id for q in form.questions}
+                },
+                **facts,
+            }
+        screening_services.intake_submit(
+            request=request,
+            actor=request.user,
+            patient=patient,
+            facts=facts,
+            history={f: form.cleaned_data[f] for f in HISTORY_FIELDS},
+            channel=IntakeChannel.PORTAL,
+        )
+        messages.success(request, "Thank you: your medical history is with the clinic.")
+        return redirect("portal:home")
+    return render(
+        request, "portal/intake.html", {"form": form, "patient": patient, "latest": latest}
+    )
+
+
+@patient_required
+def portal_consents(request: HttpRequest) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    return render(
+        request,
+        "portal/consents.html",
+        {
+            "patient": patient,
+            "standings": consent_standings(patient=patient),
+            "consents": consents_for(patient=patient),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@patient_required
+def portal_sign(request: HttpRequest, kind: str) -> HttpResponse:
+    return sign_page(
+        request,
+        patient=request.patient,  # type: ignore[attr-defined]
+        kind=kind,
+        channel=SigningChannel.PORTAL,
+        done_url=reverse("portal:consents"),
+    )
+
+
+@patient_required
+def portal_consent_pdf(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    consent = get_consent_for(clinic_id=patient.clinic_id, patient=patient, public_id=consent_id)
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=patient.clinic,
+        action=Action.EXPORT,
+        object_type="consent",
+        object_id=str(consent.public_id),
+        detail={"via": "portal"},
+    )
+    return pdf_response(consent)
+
+
+@require_POST
+@patient_required
+def portal_consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    consent = get_consent_for(clinic_id=patient.clinic_id, patient=patient, public_id=consent_id)
+    form = WithdrawForm(request.POST)
+    try:
+        consent_services.consent_withdraw(
+            request=request,
+            actor=request.user,
+            consent=consent,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+        messages.success(
+            request,
+            "Your consent is withdrawn. The clinic will not needle you unless you sign again.",
+        )
+    except consent_services.ConsentError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("portal:consents")

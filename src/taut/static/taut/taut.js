@@ -3,3 +3,39 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const focusTarget = event.detail.target.querySelector("[data-focus-after-swap]");
   if (focusTarget) focusTarget.focus();
 });
+
+// Conditional questions: a field whose input carries data-show-if="fact:op:value" is shown only
+// while the answer to `fact` satisfies the condition. Without this script every question shows
+// and the server ignores answers to questions that do not apply.
+(() => {
+  const currentValue = (form, name) => {
+    const inputs = form.querySelectorAll(`[name="${name}"]`);
+    for (const input of inputs) {
+      if ((input.type === "radio" || input.type === "checkbox")) {
+        if (input.checked) return input.value;
+      } else {
+        return input.value;
+      }
+    }
+    return "";
+  };
+  const holds = (value, op, expected) => {
+    if (op === "eq") return value === expected;
+    if (op === "ne") return value !== "" && value !== expected;
+    if (op === "nonempty") return value !== "";
+    const [a, b] = [Number(value), Number(expected)];
+    if (value === "" || Number.isNaN(a)) return false;
+    return { lt: a < b, le: a <= b, gt: a > b, ge: a >= b }[op] ?? true;
+  };
+  const refresh = (form) => {
+    form.querySelectorAll("[data-show-if]").forEach((input) => {
+      const [fact, op, expected] = input.dataset.showIf.split(":");
+      const wrapper = input.closest(".field");
+      if (wrapper) wrapper.hidden = !holds(currentValue(form, `fact_${fact}`), op, expected);
+    });
+  };
+  document.querySelectorAll("form.intake-form").forEach((form) => {
+    refresh(form);
+    form.addEventListener("change", () => refresh(form));
+  });
+})();

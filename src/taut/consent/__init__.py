@@ -1,0 +1,1 @@
+"""Informed consent: versioned documents, e-signatures, frozen PDF copies, withdrawal."""

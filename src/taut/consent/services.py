@@ -1,0 +1,141 @@
+"""Writes for consent: publishing documents, signing (with the frozen PDF), withdrawing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+
+from taut.audit.models import Action
+from taut.audit.services import audit_record, client_ip
+from taut.clinics.models import Clinic
+from taut.consent.models import Consent, ConsentDocument
+from taut.consent.pdf import consent_pdf
+from taut.consent.signature import signature_strokes, signature_svg
+from taut.patients.models import Patient
+
+DOCUMENT_FIELDS = (
+    "kind",
+    "title",
+    "introduction",
+    "techniques",
+    "alternatives",
+    "show_quoted_figures",
+    "requires_reconsent",
+)
+
+
+class ConsentError(Exception):
+    """A consent write the rules refuse; the message is for the person in front of the screen."""
+
+
+@transaction.atomic
+def document_publish(
+    *, request: HttpRequest | None, actor: Any, clinic: Clinic, data: dict[str, Any]
+) -> ConsentDocument:
+    latest = (
+        ConsentDocument.objects.for_clinic(clinic)
+        .filter(kind=data["kind"])
+        .aggregate(v=Max("version"))["v"]
+        or 0
+    )
+    document = ConsentDocument.objects.create(
+        clinic=clinic,
+        version=latest + 1,
+        published_by=actor,
+        published_at=datetime.now(UTC),
+        **{f: data[f] for f in DOCUMENT_FIELDS},
+    )
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        action=Action.CREATE,
+        object_type="consent_document",
+        object_id=str(document.public_id),
+        detail={"kind": document.kind, "version": document.version},
+    )
+    return document
+
+
+@transaction.atomic
+def consent_sign(
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    patient: Patient,
+    document: ConsentDocument,
+    signed_name: str,
+    signature: str,
+    channel: str,
+) -> Consent:
+    if document.clinic_id != patient.clinic_id:
+        raise ConsentError("This consent document belongs to another clinic.")
+    name = " ".join(signed_name.split())
+    if len(name) < 2:
+        raise ConsentError("Type your full name to sign.")
+    svg = signature_svg(signature_strokes(signature))
+    signed_at = datetime.now(UTC)
+    ip = client_ip(request)
+    pdf = consent_pdf(
+        document=document,
+        patient=patient,
+        signed_name=name,
+        signature_svg=svg,
+        signed_at=signed_at,
+        ip_address=ip,
+    )
+    consent = Consent.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        document=document,
+        signed_name=name,
+        signature_svg=svg,
+        signed_at=signed_at,
+        ip_address=ip,
+        channel=channel,
+        taken_by=actor,
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.CREATE,
+        object_type="consent",
+        object_id=str(consent.public_id),
+        detail={
+            "patient": str(patient.public_id),
+            "document_version": document.version,
+            "kind": document.kind,
+            "channel": channel,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, request: HttpRequest | None, actor: Any, consent: Consent, reason: str
+) -> Consent:
+    if consent.is_withdrawn:
+        raise ConsentError("This consent was already withdrawn.")
+    consent.withdrawn_at = datetime.now(UTC)
+    consent.withdrawn_by = actor
+    consent.withdrawal_reason = reason.strip()[:2000]
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=consent.clinic,
+        action=Action.UPDATE,
+        object_type="consent",
+        object_id=str(consent.public_id),
+        detail={"withdrawn": True},
+    )
+    return consent

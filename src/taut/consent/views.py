@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from taut.audit.models import Action
+from taut.audit.services import audit_record
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.consent import services
+from taut.consent.content import document_context
+from taut.consent.downloads import pdf_response
+from taut.consent.forms import DocumentForm, WithdrawForm
+from taut.consent.models import ConsentKind, SigningChannel
+from taut.consent.selectors import (
+    consent_standings,
+    consents_for,
+    document_current,
+    documents_for,
+    get_consent_for,
+    get_document_for,
+)
+from taut.consent.signing import sign_page
+from taut.patients.selectors import get_patient_for
+
+DEFAULT_ALTERNATIVES = (
+    "Manual therapy, exercise, education, heat or ice, and medicines your doctor may advise. "
+    "You may choose any of these instead of, or as well as, dry needling."
+)
+
+
+@staff_required(Permission.CONSENT_MANAGE)
+def document_list(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = DocumentForm(request.POST or None, initial=_initial_document(clinic))
+    if request.method == "POST" and form.is_valid():
+        document = services.document_publish(
+            request=request, actor=request.user, clinic=clinic, data=form.cleaned_data
+        )
+        messages.success(request, f"Published “{document.title}” version {document.version}.")
+        return redirect("consent:documents")
+    return render(
+        request, "consent/documents.html", {"form": form, "documents": documents_for(clinic=clinic)}
+    )
+
+
+def _initial_document(clinic: object) -> dict[str, object]:
+    current = document_current(clinic=clinic, kind=ConsentKind.GENERAL)  # type: ignore[arg-type]
+    if current is None:
+        return {
+            "kind": ConsentKind.GENERAL,
+            "title": "Consent to dry needling",
+            "techniques": ["superficial", "deep"],
+            "alternatives": DEFAULT_ALTERNATIVES,
+        }
+    return {
+        f: getattr(current, f)
+        for f in (
+            "kind",
+            "title",
+            "introduction",
+            "techniques",
+            "alternatives",
+            "show_quoted_figures",
+        )
+    }
+
+
+@staff_required(Permission.CONSENT_MANAGE)
+def document_detail(request: StaffRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = get_document_for(membership=request.membership, public_id=document_id)
+    return render(request, "consent/document_detail.html", document_context(document))
+
+
+@staff_required(Permission.CONSENT_TAKE)
+def patient_consents(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    return render(
+        request,
+        "consent/patient_consents.html",
+        {
+            "patient": patient,
+            "standings": consent_standings(patient=patient),
+            "consents": consents_for(patient=patient),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@staff_required(Permission.CONSENT_TAKE)
+def sign_on_tablet(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    return sign_page(
+        request,
+        patient=patient,
+        kind=kind,
+        channel=SigningChannel.TABLET,
+        done_url=reverse("consent:patient", args=[patient.public_id]),
+    )
+
+
+@staff_required(Permission.CONSENT_TAKE)
+def consent_pdf(
+    request: StaffRequest, patient_id: uuid.UUID, consent_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    consent = get_consent_for(
+        clinic_id=request.membership.clinic_id, patient=patient, public_id=consent_id
+    )
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=patient.clinic,
+        action=Action.EXPORT,
+        object_type="consent",
+        object_id=str(consent.public_id),
+    )
+    return pdf_response(consent)
+
+
+@require_POST
+@staff_required(Permission.CONSENT_TAKE)
+def consent_withdraw(
+    request: StaffRequest, patient_id: uuid.UUID, consent_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    consent = get_consent_for(
+        clinic_id=request.membership.clinic_id, patient=patient, public_id=consent_id
+    )
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.consent_withdraw(
+            request=request, actor=request.user, consent=consent, reason=reason
+        )
+        messages.success(request, "Consent withdrawn. No needling until the patient signs again.")
+    except services.ConsentError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("consent:patient", patient_id=patient.public_id)

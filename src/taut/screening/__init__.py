@@ -1,0 +1,1 @@
+"""Medical-history intake, contraindication screening and the precaution acknowledgements."""

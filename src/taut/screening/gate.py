@@ -1,0 +1,82 @@
+"""Maps a patient's stored screening and consents onto the clinical core's treatment gate.
+
+`taut.clinical.gate.treatment_gate` decides; this module only gathers what it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from taut.clinical.gate import (
+    ConsentStatus,
+    ConsentView,
+    GateDecision,
+    GatePolicy,
+    ScreeningRecordView,
+    treatment_gate,
+)
+from taut.consent.models import ConsentKind
+from taut.consent.selectors import consent_standing
+from taut.patients.models import Patient
+from taut.screening.models import ScreeningRecord
+from taut.screening.selectors import intake_latest, screening_latest
+
+
+def screening_view_of(
+    record: ScreeningRecord, *, latest_intake_version: int
+) -> ScreeningRecordView:
+    return ScreeningRecordView(
+        screened_on=record.as_of,
+        intake_version=record.intake.version,
+        latest_intake_version=latest_intake_version,
+        contraindicated=tuple(f["code"] for f in record.findings_of_level("contraindicated")),
+        precautions=tuple(f["code"] for f in record.findings_of_level("precaution")),
+        acknowledged=frozenset(a.code for a in record.acknowledgements.all()),
+        refused_techniques=tuple(
+            sorted({t for f in record.findings_of_level("limit") for t in f.get("techniques", [])})
+        ),
+    )
+
+
+def consent_view_of(patient: Patient) -> ConsentView | None:
+    general = consent_standing(patient=patient, kind=ConsentKind.GENERAL)
+    signed = general.consent or general.withdrawn
+    if signed is None:
+        return None
+    if general.consent is None:
+        status = ConsentStatus.WITHDRAWN
+    elif general.reconsent_required:
+        status = ConsentStatus.SUPERSEDED
+    else:
+        status = ConsentStatus.SIGNED
+    electrical = consent_standing(patient=patient, kind=ConsentKind.ELECTRICAL)
+    return ConsentView(
+        status=status,
+        document_version=signed.document.version,
+        required_version=signed.document.version,  # re-consent is expressed by the status
+        covers_electrical=electrical.valid,
+    )
+
+
+def gate_for_patient(
+    *, patient: Patient, planned_techniques: Iterable[str], today: date
+) -> GateDecision:
+    record = screening_latest(patient=patient)
+    latest = intake_latest(patient=patient)
+    screening = None
+    if record is not None:
+        screening = screening_view_of(
+            record, latest_intake_version=latest.version if latest else record.intake.version
+        )
+    policy = GatePolicy(
+        max_screening_age_days=patient.clinic.screening_max_age_days,
+        electrical_needs_own_consent=patient.clinic.separate_electrical_consent,
+    )
+    return treatment_gate(
+        as_of=today,
+        screening=screening,
+        consent=consent_view_of(patient),
+        planned_techniques=planned_techniques,
+        policy=policy,
+    )
