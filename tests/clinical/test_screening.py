@@ -51,9 +51,9 @@ def with_rules(*rules: Rule):
     return dataclasses.replace(K, contraindications=(*K.contraindications, *rules))
 
 
-def test_safe_answers_leave_only_the_standing_point_sites():
+def test_safe_answers_leave_no_finding():
     screening = run()
-    assert codes(screening) == {"prohibited_sites"}
+    assert codes(screening) == set()
     assert not screening.blocked and not screening.unanswered
 
 
@@ -106,7 +106,23 @@ def test_pregnancy_refuses_the_abdomen_and_the_whole_regions_of_its_points():
 
 
 def test_point_sites_that_spare_the_region_are_a_precaution_not_a_refusal():
-    finding = run().finding("prohibited_sites")
+    rule = Rule.model_validate(
+        {
+            "code": "test_points",
+            "condition": "test",
+            "level": "limit",
+            "when": [],
+            "scope": {
+                "sites": ["nipple", "umbilicus", "external_genitalia", "fontanelles", "orbit"]
+            },
+            "message": "m",
+            "action": "a",
+            "source": "NoSource",
+            "evidence": "unverified",
+        }
+    )
+    screening = screen(SAFE, as_of=AS_OF, knowledge=with_rules(rule))
+    finding = screening.finding("test_points")
     assert finding is not None and finding.level is Level.PRECAUTION
     assert {"chest_l", "chest_r", "perineum", "eye_orbit_l"} <= set(finding.applies_to)
     assert set(finding.sites) == {
@@ -116,7 +132,7 @@ def test_point_sites_that_spare_the_region_are_a_precaution_not_a_refusal():
         "fontanelles",
         "orbit",
     }
-    assert "chest_l" not in run().refused_regions
+    assert "chest_l" not in screening.refused_regions
 
 
 def test_a_limit_mixing_points_and_regions_splits_off_a_points_precaution():

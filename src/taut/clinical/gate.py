@@ -115,7 +115,7 @@ def treatment_gate(
     screening: ScreeningRecordView | None,
     consent: ConsentView | None,
     planned_techniques: Iterable[str],
-    policy: GatePolicy = GatePolicy(),  # noqa: B008 (frozen, so a shared default is safe)
+    policy: GatePolicy = GatePolicy(),  # frozen, so a shared default is safe
 ) -> GateDecision:
     """May the session start? Every reason against it, in a stable order."""
     today = _day(as_of)
