@@ -85,14 +85,14 @@ def test_it_refuses_a_screening_older_than_the_latest_intake():
 def test_it_refuses_a_contraindication_and_names_it():
     decision = gate(screening=with_screening(contraindicated=("needle_phobia", "unwilling")))
     assert decision.codes == (GateCode.CONTRAINDICATED,)
-    assert "needle_phobia, unwilling" in decision.reasons[0].message
+    assert "needle_phobia; unwilling" in decision.reasons[0].message
 
 
 def test_it_refuses_unacknowledged_precautions_and_names_them():
     screening = with_screening(precautions=("anticoagulant", "pregnancy", "unanswered:frail"))
     decision = gate(screening=screening)
     assert decision.codes == (GateCode.PRECAUTIONS_UNACKNOWLEDGED,)
-    assert "pregnancy, unanswered:frail" in decision.reasons[0].message
+    assert "pregnancy; unanswered:frail" in decision.reasons[0].message
     assert "anticoagulant" not in decision.reasons[0].message
 
 
@@ -187,3 +187,15 @@ def test_a_screening_maps_into_the_view_the_gate_reads():
     decision = gate(screening=view, consent=with_consent(covers_electrical=True))
     assert GateCode.CONTRAINDICATED in decision.codes
     assert GateCode.PRECAUTIONS_UNACKNOWLEDGED in decision.codes  # unanswered facts, point sites
+
+
+def test_reasons_name_findings_by_their_readable_condition():
+    view = ScreeningRecordView(
+        screened_on=TODAY,
+        intake_version=1,
+        latest_intake_version=1,
+        precautions=("anticoagulant",),
+        labels=(("anticoagulant", "Anticoagulant or antiplatelet medication"),),
+    )
+    decision = treatment_gate(as_of=TODAY, screening=view, consent=None, planned_techniques=())
+    assert "Anticoagulant or antiplatelet medication" in decision.reasons[0].message

@@ -52,6 +52,10 @@ class ScreeningRecordView:
     precautions: tuple[str, ...] = ()  # codes of precaution findings (unanswered:* included)
     acknowledged: frozenset[str] = frozenset()  # precaution codes the clinician acknowledged
     refused_techniques: tuple[str, ...] = ()  # technique ids refused by limit findings
+    labels: tuple[tuple[str, str], ...] = ()  # (code, readable condition) for the messages
+
+    def label(self, code: str) -> str:
+        return dict(self.labels).get(code, code)
 
     @classmethod
     def of(
@@ -70,6 +74,7 @@ class ScreeningRecordView:
             precautions=tuple(f.code for f in screening.precautions),
             acknowledged=frozenset(acknowledged),
             refused_techniques=screening.refused_techniques,
+            labels=tuple((f.code, f.condition) for f in screening.findings),
         )
 
     @property
@@ -145,11 +150,11 @@ def _screening_reasons(
         return [GateReason(GateCode.NO_SCREENING, "No screening is recorded for this patient.")]
     reasons = _staleness(screening, today, policy)
     if screening.contraindicated:
-        names = ", ".join(screening.contraindicated)
+        names = "; ".join(screening.label(code) for code in screening.contraindicated)
         message = f"Contraindicated: {names}. No needling."
         reasons.append(GateReason(GateCode.CONTRAINDICATED, message))
     if screening.unacknowledged:
-        names = ", ".join(screening.unacknowledged)
+        names = "; ".join(screening.label(code) for code in screening.unacknowledged)
         message = f"Precautions not acknowledged: {names}. Acknowledge each before needling."
         reasons.append(GateReason(GateCode.PRECAUTIONS_UNACKNOWLEDGED, message))
     refused = [technique for technique in planned if technique in screening.refused_techniques]

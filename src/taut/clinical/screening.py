@@ -402,7 +402,7 @@ def _unanswered(
         action=f"Record the answer before needling. Until then assume it may apply: {would}.",
         source=_unique(key for rule in rules for key in rule.source),
         evidence=min((rule.evidence for rule in rules), key=EVIDENCE_ORDER.index),
-        condition=f"Unanswered safety question '{fact}'",
+        condition=f"Not answered: {knowledge.question(fact).text}",
         applies_to_all=everywhere,
         regions=()
         if everywhere

@@ -9,10 +9,12 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.demo import people
+from taut.demo.pathway import seed_pathway
 from taut.patients.models import Patient, Sex
 from taut.patients.services import _refresh_search_keys
 
@@ -93,6 +95,20 @@ def seed_demo(
     portal_patient.portal_user = portal_user
     portal_patient.save(update_fields=["portal_user"])
     progress(f"{PATIENT_COUNT} patients, one with a portal login")
+    staff = {
+        m.user.username: m.user
+        for m in Membership.objects.filter(clinic=clinic).select_related("user")
+    }
+    pathway_patients = list(Patient.objects.for_clinic(clinic).order_by("pk")[1:7])
+    seed_pathway(
+        clinic=clinic,
+        owner=staff["owner"],
+        clinician=staff["clinician"],
+        desk=staff["frontdesk"],
+        patients=pathway_patients,
+        today=timezone.localdate(timezone=clinic.zone),
+    )
+    progress("consent documents; six patients with intake, screening and consent")
     return [*STAFF, DemoLogin(PATIENT_LOGIN.username, "patient", portal_patient.full_name)]
 
 
