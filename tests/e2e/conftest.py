@@ -46,6 +46,21 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def no_console_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a browser test whose pages log errors: a blocked script or style, a failed request."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    yield
+    assert errors == [], f"the browser console reported errors: {errors}"
+
+
 @pytest.fixture
 def shoot(page: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """Save a named screenshot of the current page; also one when the test fails."""

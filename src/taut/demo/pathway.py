@@ -7,6 +7,7 @@ import math
 from datetime import date
 from typing import Any
 
+from taut.clinical.knowledge import load_knowledge
 from taut.consent.models import ConsentKind
 from taut.consent.services import consent_sign, document_publish
 from taut.patients.models import Patient
@@ -31,6 +32,19 @@ DEMO_FACTS: list[dict[str, Any]] = [
     {"needle_phobia": True},
     {"epilepsy": True, "epilepsy_controlled": True, "metal_allergy": True},
 ]
+
+
+def _safe_answers() -> dict[str, Any]:
+    """Every patient question answered with the answer that raises no finding."""
+    answers: dict[str, Any] = {}
+    for question in load_knowledge().intake_questions:
+        if question.show_if is not None or question.id == "age_years":
+            continue  # follow-up questions are asked only when they apply; age is derived
+        if str(question.type) == "bool":
+            answers[question.id] = question.id == "can_consent"
+        elif str(question.type) == "region_list":
+            answers[question.id] = []
+    return answers
 
 
 def _signature(seed: int) -> str:
