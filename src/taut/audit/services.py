@@ -55,3 +55,18 @@ def audit_record(
     chain.length = fields["sequence"]
     chain.save(update_fields=["last_hash", "length"])
     return entry
+
+
+def audit_patient_read(
+    *, request: HttpRequest, patient: Any, object_type: str, object_id: str = ""
+) -> AuditEntry:
+    """Record that the signed-in user looked at part of a patient's record."""
+    return audit_record(
+        request=request,
+        actor=request.user,
+        clinic=patient.clinic,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=object_id or str(patient.public_id),
+        detail={"patient": str(patient.public_id)},
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.consent import services
@@ -80,6 +80,7 @@ def document_detail(request: StaffRequest, document_id: uuid.UUID) -> HttpRespon
 @staff_required(Permission.CONSENT_TAKE)
 def patient_consents(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_patient_read(request=request, patient=patient, object_type="consents")
     return render(
         request,
         "consent/patient_consents.html",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients import services
@@ -83,6 +84,8 @@ def patient_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "This patient is archived; restore the record before editing it.")
         return redirect("patients:detail", patient_id=patient.public_id)
+    if request.method == "GET":
+        audit_patient_read(request=request, patient=patient, object_type="patient")
     form = PatientForm(request.POST or None, instance=patient, today=_today(request))
     if request.method == "POST" and form.is_valid():
         services.patient_update(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.audit.services import audit_patient_read, audit_record
 from taut.consent import services as consent_services
 from taut.consent.downloads import pdf_response
 from taut.consent.forms import WithdrawForm
@@ -54,6 +54,10 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 def portal_intake(request: HttpRequest) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
     latest = intake_latest(patient=patient)
+    if latest is not None and request.method == "GET":
+        audit_patient_read(
+            request=request, patient=patient, object_type="intake", object_id=str(latest.public_id)
+        )
     initial = {f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {}
     form = IntakeForm(
         request.POST or None,
@@ -88,6 +92,7 @@ def portal_intake(request: HttpRequest) -> HttpResponse:
 @patient_required
 def portal_consents(request: HttpRequest) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
+    audit_patient_read(request=request, patient=patient, object_type="consents")
     return render(
         request,
         "portal/consents.html",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients.selectors import get_patient_for
@@ -33,6 +33,10 @@ HISTORY_FIELDS = ("medications", "conditions", "previous_needling", "previous_ne
 def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     latest = intake_latest(patient=patient)
+    if latest is not None and request.method == "GET":
+        audit_patient_read(
+            request=request, patient=patient, object_type="intake", object_id=str(latest.public_id)
+        )
     initial = {f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {}
     form = IntakeForm(
         request.POST or None,
@@ -64,6 +68,7 @@ def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 @staff_required(Permission.CLINICAL_VIEW)
 def intake_history(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_patient_read(request=request, patient=patient, object_type="intake_history")
     return render(
         request,
         "screening/intake_history.html",
