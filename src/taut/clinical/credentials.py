@@ -1,7 +1,7 @@
 """May this practitioner dry-needle here today? Licence, training and scope of practice.
 
-From jurisdictions.toml. Pure: callers pass the practitioner's credentials, the clinic's jurisdiction code (``US-CO``) and
-the day. Every reason against is returned, each naming the rule and its source.
+The rules come from jurisdictions.toml. Pure: callers pass the practitioner's credentials, the
+clinic's jurisdiction code (``US-CO``) and the day. Every reason against is returned.
 """
 
 from __future__ import annotations
