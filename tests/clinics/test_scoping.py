@@ -48,6 +48,22 @@ def _consent_a(w: World) -> str:
     return str(sign_consent(w.patient_a, _document_a(w), w.frontdesk_a).public_id)
 
 
+def _ready_session_a(w: World) -> tuple[Any, Any]:
+    from tests.charting.conftest import ready_session
+
+    if not hasattr(w, "_session_a"):
+        w._session_a = ready_session(w)  # type: ignore[attr-defined]
+    return w._session_a  # type: ignore[attr-defined, no-any-return]
+
+
+def _session_a(w: World) -> str:
+    return str(_ready_session_a(w)[0].public_id)
+
+
+def _entry_a(w: World) -> str:
+    return str(_ready_session_a(w)[1].pk)
+
+
 # How to fill each URL parameter with a record of clinic A.
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
@@ -56,6 +72,8 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "screening_id": _screening_a,
     "document_id": lambda w: str(_document_a(w).public_id),
     "consent_id": _consent_a,
+    "session_id": _session_a,
+    "entry_id": _entry_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {"uidb64", "token", "kind"}

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "taut.patients",
     "taut.screening",
     "taut.consent",
+    "taut.charting",
     "taut.portal",
     "taut.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/", include("taut.patients.urls")),
     path("patients/", include("taut.screening.urls")),
     path("consent/", include("taut.consent.urls")),
+    path("chart/", include("taut.charting.urls")),
     path("audit/", include("taut.audit.urls")),
     path("portal/", include("taut.portal.urls")),
 ]

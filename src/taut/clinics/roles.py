@@ -22,6 +22,7 @@ class Permission(models.TextChoices):
     CLINIC_MANAGE = "clinic.manage", "Manage the clinic, its locations and staff"
     CONSENT_MANAGE = "consent.manage", "Write and publish consent documents"
     CONSENT_TAKE = "consent.take", "Take a patient's signature on the clinic's tablet"
+    NEEDLE_STOCK = "needles.stock", "Keep the needle stock (products and lots)"
 
 
 _ALL = frozenset(Role)
@@ -37,6 +38,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CLINIC_MANAGE: frozenset({Role.OWNER}),
     Permission.CONSENT_MANAGE: frozenset({Role.OWNER}),
     Permission.CONSENT_TAKE: _ALL,
+    Permission.NEEDLE_STOCK: frozenset({Role.OWNER, Role.CLINICIAN}),
 }
 
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("consent/", views.portal_consents, name="consents"),
     path("consent/sign/<slug:kind>/", views.portal_sign, name="sign"),
     path("consent/<uuid:consent_id>/pdf/", views.portal_consent_pdf, name="consent_pdf"),
+    path("aftercare/", views.portal_aftercare, name="aftercare"),
+    path("aftercare/<uuid:session_id>.pdf", views.portal_aftercare_pdf, name="aftercare_pdf"),
     path(
         "consent/<uuid:consent_id>/withdraw/",
         views.portal_consent_withdraw,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
+from taut.charting.documents import pdf_response as charting_pdf
+from taut.charting.selectors import sessions_for
 from taut.consent import services as consent_services
 from taut.consent.downloads import pdf_response
 from taut.consent.forms import WithdrawForm
@@ -152,3 +154,32 @@ def portal_consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> Http
     except consent_services.ConsentError as refusal:
         messages.error(request, str(refusal))
     return redirect("portal:consents")
+
+
+@patient_required
+def portal_aftercare(request: HttpRequest) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    audit_patient_read(request=request, patient=patient, object_type="aftercare")
+    sessions = [s for s in sessions_for(patient=patient) if s.is_signed]
+    return render(request, "portal/aftercare.html", {"patient": patient, "sessions": sessions})
+
+
+@patient_required
+def portal_aftercare_pdf(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    session = next(
+        (s for s in sessions_for(patient=patient) if s.public_id == session_id and s.is_signed),
+        None,
+    )
+    if session is None:
+        raise Http404("No such aftercare sheet.")
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=patient.clinic,
+        action=Action.EXPORT,
+        object_type="session_aftercare",
+        object_id=str(session.public_id),
+        detail={"via": "portal"},
+    )
+    return charting_pdf(session, "aftercare")

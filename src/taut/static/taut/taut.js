@@ -39,3 +39,15 @@ document.addEventListener("htmx:afterSwap", (event) => {
     form.addEventListener("change", () => refresh(form));
   });
 })();
+
+// "Add to plan" on a suggested muscle fills the needling form's muscle and side.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-muscle]");
+  if (!button) return;
+  const form = document.getElementById("entry-form");
+  if (!form) return;
+  form.querySelector("[name=muscle]").value = button.dataset.addMuscle;
+  form.querySelector("[name=side]").value = button.dataset.addSide;
+  form.scrollIntoView({ behavior: "smooth", block: "center" });
+  form.querySelector("[name=needles_in]").focus();
+});

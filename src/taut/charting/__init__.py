@@ -1,0 +1,1 @@
+"""Treatment-session charting: the body chart, needling record, safety checks, signed notes."""

@@ -1,0 +1,41 @@
+"""Printable documents of a session: SOAP note, aftercare sheet, superbill (WeasyPrint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from taut.charting.bodychart import chart_context
+from taut.charting.models import TreatmentSession
+from taut.charting.selectors import session_overview
+
+DOCUMENTS = {
+    "note": ("charting/pdf_note.html", "note"),
+    "aftercare": ("charting/pdf_aftercare.html", "aftercare"),
+    "superbill": ("charting/pdf_superbill.html", "superbill"),
+}
+
+
+def document_pdf(session: TreatmentSession, kind: str) -> bytes:
+    template, _ = DOCUMENTS[kind]
+    context: dict[str, Any] = {
+        "session": session,
+        "patient": session.patient,
+        "clinic": session.clinic,
+        **session_overview(session),
+        "chart_regions": chart_context(session.pain_regions),
+        "chart_readonly": True,
+        "chart_input_name": "pain_regions",
+    }
+    return bytes(HTML(string=render_to_string(template, context)).write_pdf())
+
+
+def pdf_response(session: TreatmentSession, kind: str) -> HttpResponse:
+    _, stem = DOCUMENTS[kind]
+    response = HttpResponse(document_pdf(session, kind), content_type="application/pdf")
+    name = f"{stem}-{session.date_of_service:%Y-%m-%d}-{session.patient.family_name}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from taut.charting.models import (
+    NeedleLot,
+    NeedleProduct,
+    PractitionerProfile,
+    Timing,
+    Twitch,
+)
+from taut.clinical.knowledge import load_knowledge
+
+
+def _muscle_choices() -> list[tuple[str, str]]:
+    return sorted(((m.id, m.name) for m in load_knowledge().muscles), key=lambda c: c[1])
+
+
+def _technique_choices() -> list[tuple[str, str]]:
+    return [(t.id, t.name) for t in load_knowledge().techniques]
+
+
+class NotesForm(forms.Form):
+    pain_regions = forms.MultipleChoiceField(required=False, label="Pain drawing")
+    subjective = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Subjective: what the patient reports",
+        max_length=5000,
+    )
+    assessment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    plan = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    diagnosis_codes = forms.CharField(
+        required=False, max_length=300, label="Diagnosis (ICD-10 code and text)"
+    )
+    skin_check = forms.CharField(required=False, max_length=2000, label="Skin check after needling")
+    patient_response = forms.CharField(required=False, max_length=2000, label="Patient response")
+    drowsy_or_fainted = forms.BooleanField(
+        required=False, label="The patient was drowsy or fainted"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pain_regions"].choices = [  # type: ignore[attr-defined]
+            (d.id, d.id) for d in load_knowledge().drawing_regions
+        ]
+
+
+class EntryForm(forms.Form):
+    muscle = forms.ChoiceField(choices=_muscle_choices)
+    side = forms.ChoiceField(choices=[("l", "Left"), ("r", "Right")])
+    technique = forms.ChoiceField(choices=_technique_choices)
+    lot_id = forms.TypedChoiceField(label="Needle lot", coerce=int)
+    needles_in = forms.IntegerField(label="Needles in", min_value=1, max_value=50)
+    depth_mm = forms.DecimalField(
+        label="Depth (mm)", required=False, min_value=0, max_value=150, decimal_places=1
+    )
+    insertions = forms.IntegerField(required=False, min_value=1, max_value=200)
+    twitch = forms.ChoiceField(label="Local twitch response", choices=Twitch.choices)
+    minutes_in = forms.IntegerField(
+        label="Minutes left in", required=False, min_value=0, max_value=60
+    )
+    frequency_hz = forms.DecimalField(
+        label="Frequency (Hz)", required=False, min_value=0, max_value=250, decimal_places=1
+    )
+    pulse_width_us = forms.IntegerField(
+        label="Pulse width (µs)", required=False, min_value=0, max_value=1000
+    )
+    intensity_ma = forms.DecimalField(
+        label="Intensity (mA)", required=False, min_value=0, max_value=100, decimal_places=1
+    )
+    stimulation_minutes = forms.IntegerField(
+        label="Stimulation (minutes)", required=False, min_value=0, max_value=60
+    )
+
+    def __init__(self, *args: Any, lots: list[NeedleLot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lot_id"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a lot"),
+            *[(lot.pk, str(lot)) for lot in lots],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        stimulation = ("frequency_hz", "pulse_width_us", "intensity_ma", "stimulation_minutes")
+        if cleaned.get("technique") == "electrical":
+            for name in stimulation:
+                if cleaned.get(name) is None:
+                    self.add_error(name, "Required for electrical needling.")
+        return cleaned
+
+
+class MeasureForm(forms.Form):
+    instrument = forms.ChoiceField()
+    timing = forms.ChoiceField(choices=Timing.choices)
+    answers = forms.CharField(
+        max_length=500,
+        help_text="The value, or each item's answer separated by commas "
+        "(- for an unanswered item).",
+    )
+    site = forms.CharField(
+        required=False, max_length=120, help_text="For ROM: joint and movement; for PPT: the site."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [  # type: ignore[attr-defined]
+            (i.id, f"{i.abbreviation} — {i.name}") for i in load_knowledge().instruments
+        ]
+
+    def clean_answers(self) -> list[float | None]:
+        values: list[float | None] = []
+        for raw in self.cleaned_data["answers"].split(","):
+            item = raw.strip()
+            if item in {"-", ""}:
+                values.append(None)
+                continue
+            try:
+                values.append(float(item))
+            except ValueError as bad:
+                raise forms.ValidationError(f"“{item}” is not a number.") from bad
+        return values
+
+
+class AdverseEventForm(forms.Form):
+    event = forms.ChoiceField()
+    severity = forms.ChoiceField()
+    action_taken = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        knowledge = load_knowledge()
+        self.fields["event"].choices = [  # type: ignore[attr-defined]
+            (e.id, e.label) for e in knowledge.adverse_events if not e.aggregate
+        ]
+        self.fields["severity"].choices = [  # type: ignore[attr-defined]
+            (s.id, f"{s.id} — {s.definition}") for s in knowledge.severities
+        ]
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = NeedleProduct
+        fields = ["brand", "gauge_mm", "length_mm"]
+        labels = {"gauge_mm": "Gauge (mm)", "length_mm": "Length (mm)"}
+
+
+class LotForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = NeedleLot
+        fields = ["product", "lot_number", "expires_on", "received_on"]
+        widgets = {
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, clinic: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["product"].queryset = NeedleProduct.objects.for_clinic(  # type: ignore[attr-defined]
+            clinic
+        ).filter(is_active=True)
+
+    def clean_expires_on(self) -> date:
+        expires: date = self.cleaned_data["expires_on"]
+        if expires < self.today:
+            raise forms.ValidationError("This lot has already expired; it cannot be stocked.")
+        return expires
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PractitionerProfile
+        fields = [
+            "profession",
+            "licence_number",
+            "licence_expires",
+            "licensed_since",
+            "training_hours",
+            "training_course",
+            "training_date",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"})
+            for f in ("licence_expires", "licensed_since", "training_date")
+        }

@@ -1,0 +1,68 @@
+"""Maps stored charting records onto the clinical core's value objects (one small function each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from taut.clinical.knowledge import load_knowledge
+from taut.clinical.practice import Level
+from taut.clinical.records import Evidence, Side
+from taut.clinical.safety import NeedlingEntry as CoreEntry
+from taut.clinical.safety import SessionPlan
+from taut.clinical.screening import Finding, Screening
+from taut.screening.models import ScreeningRecord
+
+ELECTRICAL = "electrical"
+
+
+def finding_of(stored: dict[str, Any]) -> Finding:
+    return Finding(
+        code=stored["code"],
+        level=Level(stored["level"]),
+        message=stored["message"],
+        action=stored["action"],
+        source=tuple(stored["source"]),
+        evidence=Evidence(stored["evidence"]),
+        condition=stored["condition"],
+        applies_to_all=stored["applies_to"] == "all",
+        regions=tuple(stored.get("regions", ())),
+        techniques=tuple(stored.get("techniques", ())),
+        questions=tuple(stored.get("questions", ())),
+        sites=tuple(stored.get("sites", ())),
+        muscles=tuple(stored.get("muscles", ())),
+        rules=tuple(stored.get("rules", ())),
+    )
+
+
+def screening_of(record: ScreeningRecord) -> Screening:
+    """The screening as the clinician saw it (its stored findings, not a re-run)."""
+    return Screening(as_of=record.as_of, findings=tuple(finding_of(f) for f in record.findings))
+
+
+def core_entry(entry: Any) -> CoreEntry:
+    return CoreEntry(
+        muscle=entry.muscle,
+        side=Side(entry.side),
+        technique=entry.technique,
+        needles_in=entry.needles_in,
+        needles_out=entry.needles_out,
+        depth_mm=float(entry.depth_mm) if entry.depth_mm is not None else None,
+        insertions=entry.insertions,
+        stimulation=entry.technique != ELECTRICAL and entry.frequency_hz is not None,
+    )
+
+
+def plan_of(session: Any, *, entries: list[Any] | None = None) -> SessionPlan:
+    rows = list(session.entries.order_by("pk")) if entries is None else entries
+    facts = session.screening.intake.facts
+    return SessionPlan(
+        entries=tuple(core_entry(e) for e in rows),
+        first_session=session.first_session,
+        screening=screening_of(session.screening),
+        implanted_device=bool(facts.get("implanted_electrical_device")),
+    )
+
+
+def muscle_label(muscle_id: str, side: str) -> str:
+    name = load_knowledge().muscle(muscle_id).name
+    return f"{name[:1].upper()}{name[1:]} ({'left' if side == 'l' else 'right'})"

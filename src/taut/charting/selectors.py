@@ -1,0 +1,111 @@
+"""Reads for charting, scoped to the member's clinic."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+
+from taut.charting.mapping import muscle_label, plan_of
+from taut.charting.models import NeedleLot, NeedleProduct, NeedlingEntry, TreatmentSession
+from taut.clinical.referral import UnknownRegionError, rank_muscles
+from taut.clinical.safety import needling_warnings, reconcile_needles
+from taut.clinics.models import Clinic, Membership
+from taut.patients.models import Patient
+
+
+def get_session_for(
+    *, membership: Membership, patient: Patient, public_id: uuid.UUID | str
+) -> TreatmentSession:
+    session = (
+        TreatmentSession.objects.for_clinic(membership.clinic_id)
+        .filter(patient=patient, public_id=public_id)
+        .select_related("patient", "clinician", "screening__intake", "consent", "signed_by")
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session for this patient.")
+    return session
+
+
+def get_entry_for(*, session: TreatmentSession, entry_id: int) -> NeedlingEntry:
+    entry = (
+        NeedlingEntry.objects.for_clinic(session.clinic_id)
+        .filter(session=session, pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such needling entry in this session.")
+    return entry
+
+
+def sessions_for(*, patient: Patient) -> list[TreatmentSession]:
+    return list(
+        TreatmentSession.objects.for_clinic(patient.clinic_id)
+        .filter(patient=patient)
+        .select_related("clinician")
+        .order_by("-started_at")
+    )
+
+
+def usable_lots(*, clinic: Clinic | int, day: date) -> list[NeedleLot]:
+    return list(
+        NeedleLot.objects.for_clinic(clinic)
+        .filter(expires_on__gte=day, product__is_active=True)
+        .select_related("product")
+        .order_by("product__brand", "expires_on")
+    )
+
+
+def stock_for(*, clinic: Clinic) -> list[NeedleProduct]:
+    return list(
+        NeedleProduct.objects.for_clinic(clinic)
+        .prefetch_related("lots")
+        .order_by("brand", "gauge_mm", "length_mm")
+    )
+
+
+def suggestions_for(regions: list[str], *, top: int = 8) -> tuple[list[Any], str]:
+    """Ranked muscles for a drawing, with a readable error instead of an exception."""
+    if not regions:
+        return [], ""
+    try:
+        ranked = rank_muscles(regions, top=top)
+    except UnknownRegionError as unknown:
+        return [], str(unknown)
+    return [
+        {
+            "muscle": s.muscle,
+            "side": str(s.side),
+            "score": s.score,
+            "label": muscle_label(s.muscle, str(s.side)),
+            "explanation": s.explanation,
+            "source": s.source,
+        }
+        for s in ranked
+    ], ""
+
+
+def session_overview(session: TreatmentSession) -> dict[str, Any]:
+    entries = list(session.entries.select_related("lot__product").order_by("pk"))
+    plan = plan_of(session, entries=entries)
+    count = reconcile_needles(plan.entries)
+    return {
+        "entries": [{"row": e, "label": muscle_label(e.muscle, e.side)} for e in entries],
+        "warnings": needling_warnings(plan),
+        "count": count,
+        "measures": list(session.measures.order_by("recorded_at")),
+        "adverse_events": list(session.adverse_events.order_by("recorded_at")),
+        "addenda": list(session.addenda.select_related("author").order_by("created_at")),
+    }
+
+
+def lot_trace(*, lot_number: str) -> list[NeedlingEntry]:
+    """Every use of a lot, across clinics, for a manufacturer's recall (`taut needles trace`)."""
+    return list(
+        NeedlingEntry.objects.filter(lot__lot_number=lot_number)
+        .select_related("session__patient", "session__clinic", "lot__product")
+        .order_by("session__date_of_service", "pk")
+    )

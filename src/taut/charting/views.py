@@ -1,0 +1,308 @@
+"""The charting screen. Thin: parse, call a service or selector, render (htmx fragments)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from taut.audit.models import Action
+from taut.audit.services import audit_patient_read, audit_record
+from taut.charting import services
+from taut.charting.bodychart import chart_context
+from taut.charting.documents import DOCUMENTS, pdf_response
+from taut.charting.forms import (
+    AddendumForm,
+    AdverseEventForm,
+    EntryForm,
+    MeasureForm,
+    NotesForm,
+)
+from taut.charting.models import TreatmentSession
+from taut.charting.selectors import (
+    get_entry_for,
+    get_session_for,
+    session_overview,
+    sessions_for,
+    suggestions_for,
+    usable_lots,
+)
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.patients.selectors import get_patient_for
+
+
+def _session(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> TreatmentSession:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    return get_session_for(membership=request.membership, patient=patient, public_id=session_id)
+
+
+def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> HttpResponse:
+    lots = usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+    suggestions, suggestion_error = suggestions_for(list(session.pain_regions))
+    context = {
+        "session": session,
+        "patient": session.patient,
+        **session_overview(session),
+        "notes_form": NotesForm(initial={f: getattr(session, f) for f in services.NOTE_FIELDS}),
+        "entry_form": EntryForm(lots=lots),
+        "measure_form": MeasureForm(),
+        "event_form": AdverseEventForm(),
+        "addendum_form": AddendumForm(),
+        "chart_regions": chart_context(session.pain_regions),
+        "chart_input_name": "pain_regions",
+        "chart_readonly": session.is_signed,
+        "suggestions": suggestions,
+        "suggestion_error": suggestion_error,
+        **forms,
+    }
+    return render(request, "charting/session.html", context)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def session_list(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_patient_read(request=request, patient=patient, object_type="treatment_sessions")
+    return render(
+        request,
+        "charting/session_list.html",
+        {"patient": patient, "sessions": sessions_for(patient=patient)},
+    )
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    try:
+        session = services.session_start(
+            request=request,
+            membership=request.membership,
+            patient=patient,
+            today=timezone.localdate(timezone=patient.clinic.zone),
+        )
+    except services.SessionRefused as refusal:
+        return render(
+            request,
+            "charting/refused.html",
+            {"patient": patient, "reasons": refusal.reasons},
+            status=409,
+        )
+    return redirect("charting:session", patient_id=patient.public_id, session_id=session.public_id)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def session_page(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    audit_patient_read(
+        request=request,
+        patient=session.patient,
+        object_type="treatment_session",
+        object_id=str(session.public_id),
+    )
+    return _page(request, session)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def notes_save(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return _page(request, session, notes_form=form)
+    try:
+        services.session_notes_save(
+            request=request, actor=request.user, session=session, data=form.cleaned_data
+        )
+        messages.success(request, "Saved.")
+    except services.SessionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def suggestions(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """Ranked muscles for the drawing as it stands in the browser (not yet saved)."""
+    session = _session(request, patient_id, session_id)
+    ranked, error = suggestions_for(request.GET.getlist("pain_regions"))
+    return render(
+        request,
+        "charting/_suggestions.html",
+        {
+            "session": session,
+            "patient": session.patient,
+            "suggestions": ranked,
+            "suggestion_error": error,
+        },
+    )
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    form = EntryForm(
+        request.POST, lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+    )
+    refusals: tuple[str, ...] = ()
+    if form.is_valid():
+        try:
+            services.entry_add(
+                request=request, actor=request.user, session=session, data=dict(form.cleaned_data)
+            )
+            form = EntryForm(
+                lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+            )
+        except services.SessionRefused as refusal:
+            refusals = refusal.reasons
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "entry_form": form,
+        "refusals": refusals,
+        **session_overview(session),
+    }
+    if request.htmx:
+        return render(request, "charting/_needling.html", context)
+    if refusals:
+        messages.error(request, "Refused: " + " ".join(refusals))
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def entry_count(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID, entry_id: int
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    entry = get_entry_for(session=session, entry_id=entry_id)
+    refusals: tuple[str, ...] = ()
+    try:
+        count = int(request.POST.get("needles_out", ""))
+        services.entry_count_out(
+            request=request, actor=request.user, entry=entry, needles_out=count
+        )
+    except ValueError:
+        refusals = ("Needles out: enter a whole number.",)
+    except services.SessionRefused as refusal:
+        refusals = refusal.reasons
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "refusals": refusals,
+        "entry_form": EntryForm(
+            lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+        ),
+        **session_overview(session),
+    }
+    if request.htmx:
+        return render(request, "charting/_needling.html", context)
+    if refusals:
+        messages.error(request, " ".join(refusals))
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def measure_add(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_add(
+                request=request,
+                actor=request.user,
+                session=session,
+                instrument=form.cleaned_data["instrument"],
+                timing=form.cleaned_data["timing"],
+                answers=form.cleaned_data["answers"],
+                site=form.cleaned_data["site"],
+            )
+            messages.success(request, "Measure recorded.")
+            return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+        except services.SessionRefused as refusal:
+            form.add_error("answers", " ".join(refusal.reasons))
+    return _page(request, session, measure_form=form)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def adverse_event_add(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    form = AdverseEventForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adverse_event_add(
+                request=request, actor=request.user, session=session, **form.cleaned_data
+            )
+            messages.success(request, "Adverse event recorded.")
+            return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+        except services.SessionRefused as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
+    return _page(request, session, event_form=form)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def session_sign(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    try:
+        services.session_sign(request=request, actor=request.user, session=session)
+        messages.success(request, "Signed. The note is now final; corrections go in addenda.")
+    except services.SessionRefused as refusal:
+        messages.error(request, "Not signed. " + " ".join(refusal.reasons))
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def addendum_add(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.addendum_add(
+                request=request, actor=request.user, session=session, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Addendum added.")
+        except services.SessionRefused as refusal:
+            messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.error(request, "Write the addendum.")
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def session_document(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID, kind: str
+) -> HttpResponse:
+    session = _session(request, patient_id, session_id)
+    if kind not in DOCUMENTS or not session.is_signed:
+        raise Http404("Documents exist once the note is signed.")
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=session.clinic,
+        action=Action.EXPORT,
+        object_type=f"session_{kind}",
+        object_id=str(session.public_id),
+    )
+    return pdf_response(session, kind)

@@ -1,0 +1,139 @@
+"""A patient ready for needling: screened (precautions acknowledged), consented, and a clinician
+with credentials and needle stock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from taut.charting.models import NeedleLot, NeedleProduct, PractitionerProfile
+from taut.screening import services as screening
+from tests.conftest import World, publish_consent_document, sign_consent
+
+TODAY = date(2026, 11, 23)
+
+
+@dataclass
+class Ready:
+    world: World
+    lot: NeedleLot
+    expired_lot: NeedleLot
+    profile: PractitionerProfile
+
+
+def make_ready(world: World, facts: dict[str, Any] | None = None) -> None:
+    screening.intake_submit(
+        request=None,
+        actor=world.frontdesk_a,
+        patient=world.patient_a,
+        facts=facts or {},
+        history={},
+        channel="desk",
+    )
+    record = screening.screening_perform(
+        request=None, actor=world.clinician_a, patient=world.patient_a, as_of=TODAY
+    )
+    for finding in record.findings_of_level("precaution"):
+        screening.precaution_acknowledge(
+            request=None,
+            actor=world.clinician_a,
+            screening=record,
+            code=finding["code"],
+            note="Discussed and planned for.",
+        )
+    sign_consent(
+        world.patient_a, publish_consent_document(world.clinic_a, world.owner_a), world.frontdesk_a
+    )
+
+
+@pytest.fixture
+def ready(world: World) -> Ready:
+    make_ready(world)
+    product = NeedleProduct.objects.create(
+        clinic=world.clinic_a, brand="Seirin J", gauge_mm="0.30", length_mm=50
+    )
+    lot = NeedleLot.objects.create(
+        clinic=world.clinic_a,
+        product=product,
+        lot_number="L2026A",
+        expires_on=TODAY + timedelta(days=365),
+        received_on=TODAY - timedelta(days=30),
+    )
+    expired = NeedleLot.objects.create(
+        clinic=world.clinic_a,
+        product=product,
+        lot_number="OLD1",
+        expires_on=TODAY - timedelta(days=1),
+        received_on=TODAY - timedelta(days=400),
+    )
+    profile = PractitionerProfile.objects.create(
+        clinic=world.clinic_a,
+        user=world.clinician_a,
+        profession="physical_therapist",
+        licence_number="PT-4411",
+        licence_expires=TODAY + timedelta(days=200),
+        licensed_since=date(2015, 1, 1),
+        training_hours=60,
+        training_course="DN level 1",
+        training_date=date(2020, 3, 1),
+    )
+    return Ready(world, lot, expired, profile)
+
+
+def ready_session(world: World) -> tuple[Any, Any]:
+    """A started session of clinic A's patient with one counted entry (for the scoping test)."""
+    from taut.charting import services
+    from taut.clinics.models import Membership
+
+    make_ready(world)
+    product = NeedleProduct.objects.create(
+        clinic=world.clinic_a, brand="S", gauge_mm="0.3", length_mm=40
+    )
+    lot = NeedleLot.objects.create(
+        clinic=world.clinic_a,
+        product=product,
+        lot_number="SC1",
+        expires_on=TODAY + timedelta(days=90),
+        received_on=TODAY,
+    )
+    PractitionerProfile.objects.create(
+        clinic=world.clinic_a,
+        user=world.clinician_a,
+        profession="physical_therapist",
+        licence_number="PT-9",
+        licence_expires=TODAY + timedelta(days=90),
+        licensed_since=date(2012, 1, 1),
+        training_hours=80,
+        training_course="c",
+        training_date=date(2019, 1, 1),
+    )
+    session = services.session_start(
+        request=None,
+        membership=Membership.objects.get(user=world.clinician_a),
+        patient=world.patient_a,
+        today=TODAY,
+    )
+    entry = services.entry_add(
+        request=None,
+        actor=world.clinician_a,
+        session=session,
+        data={
+            "muscle": "infraspinatus",
+            "side": "l",
+            "technique": "deep",
+            "lot_id": lot.pk,
+            "needles_in": 1,
+            "depth_mm": None,
+            "insertions": None,
+            "twitch": "none",
+            "minutes_in": None,
+            "frequency_hz": None,
+            "pulse_width_us": None,
+            "intensity_ma": None,
+            "stimulation_minutes": None,
+        },
+    )
+    return session, entry
