@@ -79,3 +79,13 @@ def test_demo_patients_stand_at_different_steps_of_the_pathway(db: None) -> None
     assert records.count() == 6
     assert records.filter(blocked=True).count() == 1  # the patient with needle phobia
     assert Consent.objects.count() == 5
+
+
+def test_demo_has_stock_credentials_and_a_signed_session(db: None) -> None:
+    from taut.charting.models import NeedleLot, PractitionerProfile, TreatmentSession
+
+    seed_demo(password="x-demo-password")
+    assert NeedleLot.objects.count() == 3
+    assert PractitionerProfile.objects.count() == 2
+    session = TreatmentSession.objects.get()
+    assert session.is_signed and session.billing["codes"][0]["code"] == "20560"

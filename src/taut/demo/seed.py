@@ -14,6 +14,7 @@ from django.utils import timezone
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.demo import people
+from taut.demo.charting import seed_profiles, seed_signed_session, seed_stock
 from taut.demo.pathway import seed_pathway
 from taut.patients.models import Patient, Sex
 from taut.patients.services import _refresh_search_keys
@@ -109,6 +110,16 @@ def seed_demo(
         today=timezone.localdate(timezone=clinic.zone),
     )
     progress("consent documents; six patients with intake, screening and consent")
+    today = timezone.localdate(timezone=clinic.zone)
+    lots = seed_stock(clinic=clinic, today=today)
+    seed_profiles(clinic=clinic, clinicians=[staff["clinician"], staff["clinician2"]], today=today)
+    seed_signed_session(
+        membership=Membership.objects.get(clinic=clinic, user=staff["clinician"]),
+        patient=pathway_patients[0],
+        lot=lots[1],
+        today=today,
+    )
+    progress("needle stock, clinicians' credentials, one signed session")
     return [*STAFF, DemoLogin(PATIENT_LOGIN.username, "patient", portal_patient.full_name)]
 
 
