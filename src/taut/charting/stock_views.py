@@ -14,6 +14,7 @@ from taut.audit.services import audit_record
 from taut.charting.forms import LotForm, ProductForm, ProfileForm
 from taut.charting.models import PractitionerProfile
 from taut.charting.selectors import stock_for
+from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission, Role
@@ -57,14 +58,7 @@ def product_add(request: StaffRequest) -> HttpResponse:
             )
         messages.success(request, f"Added {product}.")
     else:
-        messages.error(
-            request,
-            "Not added: "
-            + "; ".join(
-                f"{name}: {' '.join(str(e) for e in errors)}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, form_errors_sentence(form))
     return redirect("charting:stock")
 
 
@@ -91,14 +85,7 @@ def lot_add(request: StaffRequest) -> HttpResponse:
         except IntegrityError:
             messages.error(request, "That lot of that product is already in stock.")
     else:
-        messages.error(
-            request,
-            "Not added: "
-            + "; ".join(
-                f"{name}: {' '.join(str(e) for e in errors)}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, form_errors_sentence(form))
     return redirect("charting:stock")
 
 
@@ -152,12 +139,5 @@ def practitioner_save(request: StaffRequest, user_id: str) -> HttpResponse:
             )
         messages.success(request, f"Credentials of {membership.user.display_name} saved.")
     else:
-        messages.error(
-            request,
-            "Not saved: "
-            + "; ".join(
-                f"{name}: {' '.join(str(e) for e in errors)}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, form_errors_sentence(form))
     return redirect("charting:practitioners")

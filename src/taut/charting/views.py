@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -44,7 +45,7 @@ def _session(
 
 
 def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> HttpResponse:
-    lots = usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+    lots = _lots(session)
     suggestions, suggestion_error = suggestions_for(list(session.pain_regions))
     context = {
         "session": session,
@@ -63,6 +64,30 @@ def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> 
         **forms,
     }
     return render(request, "charting/session.html", context)
+
+
+def _lots(session: TreatmentSession) -> list[Any]:
+    return usable_lots(clinic=session.clinic_id, day=session.date_of_service)
+
+
+def _needling_response(
+    request: StaffRequest, session: TreatmentSession, form: EntryForm, refusals: tuple[str, ...]
+) -> HttpResponse:
+    """The needling section for htmx; a redirect (with the refusal as a message) without it."""
+    if request.htmx:
+        context = {
+            "session": session,
+            "patient": session.patient,
+            "entry_form": form,
+            "refusals": refusals,
+            **session_overview(session),
+        }
+        return render(request, "charting/_needling.html", context)
+    if refusals:
+        messages.error(request, "Refused: " + " ".join(refusals))
+    return redirect(
+        "charting:session", patient_id=session.patient.public_id, session_id=session.public_id
+    )
 
 
 @staff_required(Permission.CLINICAL_VIEW)
@@ -151,32 +176,17 @@ def suggestions(
 @staff_required(Permission.CLINICAL_EDIT)
 def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
     session = _session(request, patient_id, session_id)
-    form = EntryForm(
-        request.POST, lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
-    )
+    form = EntryForm(request.POST, lots=_lots(session))
     refusals: tuple[str, ...] = ()
     if form.is_valid():
         try:
             services.entry_add(
                 request=request, actor=request.user, session=session, data=dict(form.cleaned_data)
             )
-            form = EntryForm(
-                lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
-            )
+            form = EntryForm(lots=_lots(session))
         except services.SessionRefused as refusal:
             refusals = refusal.reasons
-    context = {
-        "session": session,
-        "patient": session.patient,
-        "entry_form": form,
-        "refusals": refusals,
-        **session_overview(session),
-    }
-    if request.htmx:
-        return render(request, "charting/_needling.html", context)
-    if refusals:
-        messages.error(request, "Refused: " + " ".join(refusals))
-    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+    return _needling_response(request, session, form, refusals)
 
 
 @require_POST
@@ -196,20 +206,7 @@ def entry_count(
         refusals = ("Needles out: enter a whole number.",)
     except services.SessionRefused as refusal:
         refusals = refusal.reasons
-    context = {
-        "session": session,
-        "patient": session.patient,
-        "refusals": refusals,
-        "entry_form": EntryForm(
-            lots=usable_lots(clinic=session.clinic_id, day=session.date_of_service)
-        ),
-        **session_overview(session),
-    }
-    if request.htmx:
-        return render(request, "charting/_needling.html", context)
-    if refusals:
-        messages.error(request, " ".join(refusals))
-    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+    return _needling_response(request, session, EntryForm(lots=_lots(session)), refusals)
 
 
 @require_POST

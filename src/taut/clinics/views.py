@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics import services
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, StaffForm
@@ -57,7 +58,7 @@ def location_add(request: StaffRequest) -> HttpResponse:
         except services.ClinicError as refusal:
             messages.error(request, str(refusal))
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_sentence(form))
     return redirect("clinics:settings")
 
 
@@ -79,7 +80,7 @@ def staff_add(request: StaffRequest) -> HttpResponse:
         except services.ClinicError as refusal:
             messages.error(request, str(refusal))
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_sentence(form))
     return redirect("clinics:settings")
 
 
@@ -112,11 +113,3 @@ def clinic_switch(request: HttpRequest) -> HttpResponse:
         raise Http404("No such clinic.")
     request.session[SESSION_KEY] = form.cleaned_data["clinic"]
     return redirect("home")
-
-
-def _form_errors(form: LocationForm | StaffForm) -> str:
-    parts = [
-        f"{form.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
-        for name, errors in form.errors.items()
-    ]
-    return "Not saved. " + "; ".join(parts)

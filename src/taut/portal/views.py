@@ -21,12 +21,9 @@ from taut.consent.models import SigningChannel
 from taut.consent.selectors import consent_standings, consents_for, get_consent_for
 from taut.consent.signing import sign_page
 from taut.portal.access import patient_required
-from taut.screening import services as screening_services
-from taut.screening.intake_form import IntakeForm
+from taut.screening.intake_page import intake_form_for, intake_form_submit
 from taut.screening.models import IntakeChannel
 from taut.screening.selectors import intake_latest
-
-HISTORY_FIELDS = ("medications", "conditions", "previous_needling", "previous_needling_notes")
 
 
 @patient_required
@@ -55,35 +52,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 @patient_required
 def portal_intake(request: HttpRequest) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
-    latest = intake_latest(patient=patient)
-    if latest is not None and request.method == "GET":
-        audit_patient_read(
-            request=request, patient=patient, object_type="intake", object_id=str(latest.public_id)
-        )
-    initial = {f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {}
-    form = IntakeForm(
-        request.POST or None,
-        for_staff=False,
-        initial=initial,
-        initial_facts=latest.facts if latest else None,
-    )
+    form, latest = intake_form_for(request, patient, for_staff=False)
     if request.method == "POST" and form.is_valid():
-        facts = form.facts()
-        if latest is not None:  # keep the clinician's own answers from the last version
-            facts = {
-                **{
-                    k: v for k, v in latest.facts.items() if k not in {q.id for q in form.questions}
-                },
-                **facts,
-            }
-        screening_services.intake_submit(
-            request=request,
-            actor=request.user,
-            patient=patient,
-            facts=facts,
-            history={f: form.cleaned_data[f] for f in HISTORY_FIELDS},
-            channel=IntakeChannel.PORTAL,
-        )
+        intake_form_submit(request, form, patient, latest, IntakeChannel.PORTAL)
         messages.success(request, "Thank you: your medical history is with the clinic.")
         return redirect("portal:home")
     return render(

@@ -16,6 +16,7 @@ from taut.patients.selectors import get_patient_for
 from taut.screening import services
 from taut.screening.gate import gate_for_patient
 from taut.screening.intake_form import IntakeForm
+from taut.screening.intake_page import intake_form_for, intake_form_submit
 from taut.screening.models import IntakeChannel
 from taut.screening.presentation import grouped_findings
 from taut.screening.selectors import (
@@ -26,38 +27,15 @@ from taut.screening.selectors import (
     screening_latest,
 )
 
-HISTORY_FIELDS = ("medications", "conditions", "previous_needling", "previous_needling_notes")
-
 
 @staff_required(Permission.INTAKE_TAKE)
 def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    latest = intake_latest(patient=patient)
-    if latest is not None and request.method == "GET":
-        audit_patient_read(
-            request=request, patient=patient, object_type="intake", object_id=str(latest.public_id)
-        )
-    initial = {f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {}
-    form = IntakeForm(
-        request.POST or None,
-        for_staff=True,
-        initial=initial,
-        initial_facts=latest.facts if latest else None,
-    )
+    form, latest = intake_form_for(request, patient, for_staff=True)
     if request.method == "POST" and form.is_valid():
-        channel = (
-            IntakeChannel.CLINICIAN
-            if request.membership.role == "clinician"
-            else IntakeChannel.DESK
-        )
-        intake = services.intake_submit(
-            request=request,
-            actor=request.user,
-            patient=patient,
-            facts=form.facts(),
-            history={f: form.cleaned_data[f] for f in HISTORY_FIELDS},
-            channel=channel,
-        )
+        clinician = request.membership.role == "clinician"
+        channel = IntakeChannel.CLINICIAN if clinician else IntakeChannel.DESK
+        intake = intake_form_submit(request, form, patient, latest, channel)
         messages.success(request, f"Medical history saved as version {intake.version}.")
         return redirect("patients:detail", patient_id=patient.public_id)
     return render(
