@@ -229,13 +229,21 @@ def test_the_database_refuses_to_change_a_signed_note(ready: Ready) -> None:
 
     session = _start(ready)
     entry = _entry(ready, session, needles_in=1)
-    services.entry_count_out(request=None, actor=ready.world.clinician_a, entry=entry,
-                             needles_out=1)
+    services.entry_count_out(
+        request=None, actor=ready.world.clinician_a, entry=entry, needles_out=1
+    )
     services.session_sign(request=None, actor=ready.world.clinician_a, session=session)
     with pytest.raises(DatabaseError), transaction.atomic():
         TreatmentSession.objects.filter(pk=session.pk).update(subjective="rewritten")
     with pytest.raises(DatabaseError), transaction.atomic():
         NeedlingEntry.objects.filter(pk=entry.pk).update(needles_out=0)
     with pytest.raises(DatabaseError), transaction.atomic():
-        NeedlingEntry.objects.create(clinic=entry.clinic, session=session, muscle="deltoid",
-                                     side="l", technique="deep", lot=entry.lot, needles_in=1)
+        NeedlingEntry.objects.create(
+            clinic=entry.clinic,
+            session=session,
+            muscle="deltoid",
+            side="l",
+            technique="deep",
+            lot=entry.lot,
+            needles_in=1,
+        )
