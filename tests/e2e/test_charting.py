@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 ready = charting.ready  # the charting suite's fixture: screened, consented, needles and a profile
 
 SUBJECTIVE = "Left-sided headache behind the eye for three weeks, worse at the desk."
-ADDENDUM = "Patient phoned the next day: headache eased, no breathlessness."
+ADDENDUM = "Patient phoned the next day: headache eased, soreness settled by evening."
 
 
 def pdf_text(path: Path) -> str:
@@ -40,19 +40,6 @@ def download(page: Any, link_name: str, target: Path) -> str:
     return pdf_text(target)
 
 
-def undo_screenshot_residue(page: Any) -> None:
-    """Remove the empty style attributes a Playwright screenshot leaves on inputs.
-
-    To hide the caret, a screenshot sets caret-color on every input and textarea and then resets
-    it, leaving `style=""` behind. htmx's settle step copies an old element's style attribute
-    onto the swapped-in element with the same id, which the Content-Security-Policy
-    (style-src 'self') blocks and logs as a console error. No page of Taut sets a style attribute.
-    """
-    page.evaluate(
-        "() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
-    )
-
-
 def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     transactional_db: None,
     world: World,
@@ -64,10 +51,6 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
 ) -> None:
     base = live_server.url
 
-    def snap(step: str) -> None:
-        shoot(step)
-        undo_screenshot_residue(page)
-
     a11y: dict[str, list[str]] = {}
 
     # --- 1. sign in, open the patient, start a session -----------------------------------------
@@ -76,12 +59,12 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     patient_url = f"{base}/patients/{world.patient_a.public_id}/"
     page.goto(patient_url)
     expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
-    snap("patient-page")
+    shoot("patient-page")
     page.get_by_role("button", name="Start a treatment session").click()
     page.wait_for_url(re.compile(rf"/chart/{world.patient_a.public_id}/sessions/[0-9a-f-]{{36}}/$"))
     session_url = page.url
     expect(page.get_by_role("heading", name="Treatment session: Ada Lovelace")).to_be_visible()
-    snap("session-started")
+    shoot("session-started")
 
     # --- 2. draw pain: click two regions, key a third -------------------------------------------
     suggestions = page.locator("#suggestions")
@@ -100,7 +83,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(page.locator('input[name="pain_regions"][value="occiput_l"]')).to_be_checked()
     expect(page.locator("[data-bodychart-status]")).to_contain_text("added")
     expect(suggestions.locator("ol.suggestions")).to_contain_text("Upper trapezius (left)")
-    snap("pain-drawn")
+    shoot("pain-drawn")
 
     # --- 3. save the drawing with a subjective note ---------------------------------------------
     page.get_by_label("Subjective: what the patient reports").fill(SUBJECTIVE)
@@ -112,7 +95,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
             "aria-checked", "true"
         )
     expect(page.get_by_label("Subjective: what the patient reports")).to_have_value(SUBJECTIVE)
-    snap("drawing-saved")
+    shoot("drawing-saved")
 
     # --- 4. accept a suggestion ------------------------------------------------------------------
     trapezius = page.locator("ol.suggestions > li").filter(has_text="Upper trapezius (left)")
@@ -121,7 +104,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(entry_form.get_by_label("Muscle")).to_have_value("upper_trapezius")
     expect(entry_form.get_by_label("Side")).to_have_value("l")
     expect(entry_form.get_by_label("Needles in")).to_be_focused()
-    snap("suggestion-accepted")
+    shoot("suggestion-accepted")
 
     # --- 5. add the needling entry: htmx swap, lung warning --------------------------------------
     entry_form.get_by_label("Technique").select_option("deep")
@@ -145,7 +128,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(warning.first).to_be_visible()
     expect(warning.first).to_contain_text("Source:")
     assert warning.first.locator(".muted", has_text="Source:").inner_text().strip() != "Source:"
-    snap("entry-added-with-lung-warning")
+    shoot("entry-added-with-lung-warning")
 
     # --- 6. a wrong count refuses the signature --------------------------------------------------
     row.get_by_label("Needles out, Upper trapezius (left)").fill("1")
@@ -158,14 +141,14 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(row).to_have_class(re.compile(r"\bcount-off\b"))
     expect(row.get_by_label("Needles out, Upper trapezius (left)")).to_have_value("1")
     expect(page.locator("#needling tfoot")).to_contain_text("count not reconciled")
-    snap("count-off")
+    shoot("count-off")
 
     page.get_by_role("button", name="Sign the note").click()
     refusal = page.locator(".message-error")
     expect(refusal).to_contain_text("Not signed.")
     expect(refusal).to_contain_text(re.compile(r"upper trapezius \(left\): 2 in, 1 out", re.I))
     expect(page.get_by_role("heading", name="Signed note")).to_have_count(0)
-    snap("signing-refused")
+    shoot("signing-refused")
 
     # --- 7. fix the count and sign ---------------------------------------------------------------
     row = page.locator("#needling tbody tr").filter(has_text="Upper trapezius (left)")
@@ -174,7 +157,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     row = page.locator("#needling tbody tr").filter(has_text="Upper trapezius (left)")
     expect(row).not_to_have_class(re.compile(r"\bcount-off\b"))
     expect(page.locator("#needling tfoot")).not_to_contain_text("count not reconciled")
-    snap("count-fixed")
+    shoot("count-fixed")
     a11y["session page before signing"] = serious_accessibility_violations(page)
 
     page.get_by_role("button", name="Sign the note").click()
@@ -184,7 +167,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(note).to_contain_text("Upper trapezius (left)")
     expect(note).to_contain_text(SUBJECTIVE)
     expect(page.get_by_role("button", name="Sign the note")).to_have_count(0)
-    snap("signed")
+    shoot("signed")
 
     # --- 8. an addendum --------------------------------------------------------------------------
     page.get_by_label("Addendum").fill(ADDENDUM)
@@ -192,7 +175,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     expect(page.get_by_text("Addendum added.")).to_be_visible()
     addenda = page.locator("section", has=page.get_by_role("heading", name="Addenda"))
     expect(addenda).to_contain_text(ADDENDUM)
-    snap("addendum-added")
+    shoot("addendum-added")
     a11y["signed note page"] = serious_accessibility_violations(page)
 
     # --- 9. download the note and the aftercare sheet and read them back -------------------------
