@@ -70,3 +70,22 @@ def test_createowner_refuses_a_weak_password(db: None, monkeypatch: pytest.Monke
             "--email",
             "x@example.com",
         )
+
+
+def test_output_cut_short_by_the_reader_ends_quietly() -> None:
+    """`taut suggest ... | head` must not print a traceback when head stops reading."""
+    command = [
+        sys.executable,
+        "-m",
+        "taut.cli",
+        "suggest",
+        "--regions",
+        "temple_l,occiput_l",
+        "--json",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before the first line, as `head` may
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr

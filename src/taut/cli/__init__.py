@@ -45,10 +45,15 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = args[0], args[1:]
-    if command in PURE_COMMANDS:
-        module = importlib.import_module(PURE_COMMANDS[command])
-        return int(module.main(rest))
-    return _run_django(command, rest)
+    try:
+        if command in PURE_COMMANDS:
+            module = importlib.import_module(PURE_COMMANDS[command])
+            return int(module.main(rest))
+        return _run_django(command, rest)
+    except BrokenPipeError:
+        # The reader went away (`taut suggest ... | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _run_django(command: str, rest: list[str]) -> int:
