@@ -52,3 +52,24 @@ def test_when_the_owner_requires_it_staff_must_set_it_up(world: World) -> None:
 
 def test_clinics_that_do_not_require_it_let_staff_in_without(world: World) -> None:
     assert _signed_in("frontdesk_a").get(reverse("patients:list")).status_code == 200
+
+
+def test_an_owner_resets_a_lost_authenticator_and_it_is_audited(world: World) -> None:
+    from taut.audit.models import AuditEntry
+
+    TOTPDevice.objects.create(user=world.clinician_a, name="lost phone", confirmed=True)
+    owner = _signed_in("owner_a")
+    url = reverse("clinics:staff_two_factor_reset", args=[world.clinician_a.public_id])
+    owner.post(url)
+    assert not TOTPDevice.objects.filter(user=world.clinician_a).exists()
+    assert AuditEntry.objects.filter(
+        object_type="two_factor_device", object_id=str(world.clinician_a.public_id)
+    ).exists()
+    assert _signed_in("clinician_a").get(reverse("patients:list")).status_code == 200
+
+
+def test_only_owners_reset_authenticators(world: World) -> None:
+    TOTPDevice.objects.create(user=world.frontdesk_a, name="phone", confirmed=True)
+    url = reverse("clinics:staff_two_factor_reset", args=[world.frontdesk_a.public_id])
+    assert _signed_in("clinician_a").post(url).status_code == 403
+    assert TOTPDevice.objects.filter(user=world.frontdesk_a).exists()

@@ -169,3 +169,24 @@ def membership_deactivate(*, request: HttpRequest, actor: Any, membership: Membe
         object_id=str(membership.user.public_id),
         detail={"active": False},
     )
+
+
+@transaction.atomic
+def two_factor_reset(*, request: HttpRequest, actor: Any, membership: Membership) -> int:
+    """Remove a staff member's authenticators (a lost phone); they set one up at next sign-in
+    where the clinic requires it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if membership.user_id == actor.pk:
+        raise ClinicError("Reset your own authenticator from your account, not here.")
+    removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=membership.clinic,
+        action=Action.UPDATE,
+        object_type="two_factor_device",
+        object_id=str(membership.user.public_id),
+        detail={"reset_by_owner": True, "devices_removed": removed},
+    )
+    return int(removed)

@@ -9,5 +9,10 @@ urlpatterns = [
     path("locations/add/", views.location_add, name="location_add"),
     path("staff/add/", views.staff_add, name="staff_add"),
     path("staff/<uuid:user_id>/remove/", views.staff_remove, name="staff_remove"),
+    path(
+        "staff/<uuid:user_id>/two-factor-reset/",
+        views.staff_two_factor_reset,
+        name="staff_two_factor_reset",
+    ),
     path("switch/", views.clinic_switch, name="switch"),
 ]

@@ -104,6 +104,29 @@ def staff_remove(request: StaffRequest, user_id: str) -> HttpResponse:
 
 
 @require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def staff_two_factor_reset(request: StaffRequest, user_id: str) -> HttpResponse:
+    membership = (
+        Membership.objects.for_clinic(request.membership.clinic)
+        .filter(user__public_id=user_id)
+        .select_related("user", "clinic")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such staff member in this clinic.")
+    try:
+        services.two_factor_reset(request=request, actor=request.user, membership=membership)
+        messages.success(
+            request,
+            f"{membership.user.get_username()}'s authenticator was removed; they set up a new "
+            "one at their next sign-in if the clinic requires it.",
+        )
+    except services.ClinicError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("clinics:settings")
+
+
+@require_POST
 def clinic_switch(request: HttpRequest) -> HttpResponse:
     form = ClinicSwitchForm(request.POST)
     if not request.user.is_authenticated or not form.is_valid():
