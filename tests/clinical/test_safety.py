@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,22 +19,9 @@ from taut.clinical.safety import (
     reconcile_needles,
 )
 from taut.clinical.screening import screen
+from tests.clinical.facts import AS_OF, SAFE
 
 K = load_knowledge()
-AS_OF = date(2026, 11, 22)
-SAFE = {
-    "needle_phobia": False,
-    "unwilling": False,
-    "can_consent": True,
-    "acute_illness": False,
-    "pregnant": False,
-    "implanted_electrical_device": False,
-    "lymphoedema_regions": [],
-    "infection_regions": [],
-    "implant_regions": [],
-    "tumour_regions": [],
-    "recent_surgery_regions": [],
-}
 
 
 def entry(muscle, side="l", technique="deep", needles_in=1, needles_out=None, **extra):

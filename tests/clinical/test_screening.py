@@ -20,23 +20,9 @@ from taut.clinical.screening import (
     screen,
     validate_facts,
 )
+from tests.clinical.facts import AS_OF, SAFE
 
 K = load_knowledge()
-AS_OF = date(2026, 11, 22)
-# Every fact that can block answered safely, so only what a test adds shows up.
-SAFE = {
-    "needle_phobia": False,
-    "unwilling": False,
-    "can_consent": True,
-    "acute_illness": False,
-    "pregnant": False,
-    "implanted_electrical_device": False,
-    "lymphoedema_regions": [],
-    "infection_regions": [],
-    "implant_regions": [],
-    "tumour_regions": [],
-    "recent_surgery_regions": [],
-}
 
 
 def run(plan: Plan | None = None, **facts: object) -> Screening:
