@@ -134,3 +134,22 @@ def test_electrical_needling_needs_its_own_consent(world: World) -> None:
     electrical = publish_consent_document(world.clinic_a, world.owner_a, kind="electrical")
     sign_consent(world.patient_a, electrical, world.frontdesk_a)
     assert _codes(world, techniques=("electrical",)) == set()
+
+
+def test_reasons_name_open_precautions_in_words(world: World) -> None:
+    services.intake_submit(
+        request=None,
+        actor=world.frontdesk_a,
+        patient=world.patient_a,
+        facts={**_all_clear(), "anticoagulant": True},
+        history={},
+        channel="desk",
+    )
+    services.screening_perform(
+        request=None, actor=world.clinician_a, patient=world.patient_a, as_of=TODAY
+    )
+    decision = gate_for_patient(patient=world.patient_a, planned_techniques=(), today=TODAY)
+    message = next(
+        r.message for r in decision.reasons if r.code == GateCode.PRECAUTIONS_UNACKNOWLEDGED
+    )
+    assert "Anticoagulant or antiplatelet medication" in message

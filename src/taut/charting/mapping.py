@@ -5,38 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from taut.clinical.knowledge import load_knowledge
-from taut.clinical.practice import Level
-from taut.clinical.records import Evidence, Side
+from taut.clinical.records import Side
 from taut.clinical.safety import NeedlingEntry as CoreEntry
 from taut.clinical.safety import SessionPlan
-from taut.clinical.screening import Finding, Screening
-from taut.screening.models import ScreeningRecord
+from taut.screening.findings import screening_of
 
 ELECTRICAL = "electrical"
-
-
-def finding_of(stored: dict[str, Any]) -> Finding:
-    return Finding(
-        code=stored["code"],
-        level=Level(stored["level"]),
-        message=stored["message"],
-        action=stored["action"],
-        source=tuple(stored["source"]),
-        evidence=Evidence(stored["evidence"]),
-        condition=stored["condition"],
-        applies_to_all=stored["applies_to"] == "all",
-        regions=tuple(stored.get("regions", ())),
-        techniques=tuple(stored.get("techniques", ())),
-        questions=tuple(stored.get("questions", ())),
-        sites=tuple(stored.get("sites", ())),
-        muscles=tuple(stored.get("muscles", ())),
-        rules=tuple(stored.get("rules", ())),
-    )
-
-
-def screening_of(record: ScreeningRecord) -> Screening:
-    """The screening as the clinician saw it (its stored findings, not a re-run)."""
-    return Screening(as_of=record.as_of, findings=tuple(finding_of(f) for f in record.findings))
 
 
 def core_entry(entry: Any) -> CoreEntry:

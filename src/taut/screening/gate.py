@@ -19,6 +19,7 @@ from taut.clinical.gate import (
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
 from taut.patients.models import Patient
+from taut.screening.findings import screening_of
 from taut.screening.models import ScreeningRecord
 from taut.screening.selectors import intake_latest, screening_latest
 
@@ -26,16 +27,11 @@ from taut.screening.selectors import intake_latest, screening_latest
 def screening_view_of(
     record: ScreeningRecord, *, latest_intake_version: int
 ) -> ScreeningRecordView:
-    return ScreeningRecordView(
-        screened_on=record.as_of,
+    return ScreeningRecordView.of(
+        screening_of(record),
         intake_version=record.intake.version,
         latest_intake_version=latest_intake_version,
-        contraindicated=tuple(f["code"] for f in record.findings_of_level("contraindicated")),
-        precautions=tuple(f["code"] for f in record.findings_of_level("precaution")),
-        acknowledged=frozenset(a.code for a in record.acknowledgements.all()),
-        refused_techniques=tuple(
-            sorted({t for f in record.findings_of_level("limit") for t in f.get("techniques", [])})
-        ),
+        acknowledged=(a.code for a in record.acknowledgements.all()),
     )
 
 
