@@ -49,9 +49,25 @@ def make_ready(world: World, facts: dict[str, Any] | None = None) -> None:
     )
 
 
-@pytest.fixture
-def ready(world: World) -> Ready:
-    make_ready(world)
+# A needling entry as the entry form cleans it; tests override what they are about.
+ENTRY: dict[str, Any] = {
+    "muscle": "infraspinatus",
+    "side": "l",
+    "technique": "deep",
+    "needles_in": 2,
+    "depth_mm": None,
+    "insertions": 4,
+    "twitch": "some",
+    "minutes_in": None,
+    "frequency_hz": None,
+    "pulse_width_us": None,
+    "intensity_ma": None,
+    "stimulation_minutes": None,
+}
+
+
+def stock_and_profile(world: World) -> Ready:
+    """Clinic A's needle stock (a usable and an expired lot) and clinician A's credentials."""
     product = NeedleProduct.objects.create(
         clinic=world.clinic_a, brand="Seirin J", gauge_mm="0.30", length_mm=50
     )
@@ -83,33 +99,19 @@ def ready(world: World) -> Ready:
     return Ready(world, lot, expired, profile)
 
 
+@pytest.fixture
+def ready(world: World) -> Ready:
+    make_ready(world)
+    return stock_and_profile(world)
+
+
 def ready_session(world: World) -> tuple[Any, Any]:
-    """A started session of clinic A's patient with one counted entry (for the scoping test)."""
+    """A started session of clinic A's patient with one entry (for the scoping test)."""
     from taut.charting import services
     from taut.clinics.models import Membership
 
     make_ready(world)
-    product = NeedleProduct.objects.create(
-        clinic=world.clinic_a, brand="S", gauge_mm="0.3", length_mm=40
-    )
-    lot = NeedleLot.objects.create(
-        clinic=world.clinic_a,
-        product=product,
-        lot_number="SC1",
-        expires_on=TODAY + timedelta(days=90),
-        received_on=TODAY,
-    )
-    PractitionerProfile.objects.create(
-        clinic=world.clinic_a,
-        user=world.clinician_a,
-        profession="physical_therapist",
-        licence_number="PT-9",
-        licence_expires=TODAY + timedelta(days=90),
-        licensed_since=date(2012, 1, 1),
-        training_hours=80,
-        training_course="c",
-        training_date=date(2019, 1, 1),
-    )
+    prepared = stock_and_profile(world)
     session = services.session_start(
         request=None,
         membership=Membership.objects.get(user=world.clinician_a),
@@ -120,20 +122,6 @@ def ready_session(world: World) -> tuple[Any, Any]:
         request=None,
         actor=world.clinician_a,
         session=session,
-        data={
-            "muscle": "infraspinatus",
-            "side": "l",
-            "technique": "deep",
-            "lot_id": lot.pk,
-            "needles_in": 1,
-            "depth_mm": None,
-            "insertions": None,
-            "twitch": "none",
-            "minutes_in": None,
-            "frequency_hz": None,
-            "pulse_width_us": None,
-            "intensity_ma": None,
-            "stimulation_minutes": None,
-        },
+        data={**ENTRY, "lot_id": prepared.lot.pk},
     )
     return session, entry

@@ -8,7 +8,7 @@ import pytest
 from taut.charting import services
 from taut.charting.models import NeedlingEntry, TreatmentSession
 from taut.clinics.models import Membership
-from tests.charting.conftest import TODAY, Ready, make_ready
+from tests.charting.conftest import ENTRY, TODAY, Ready, make_ready, stock_and_profile
 from tests.conftest import World
 
 
@@ -20,22 +20,7 @@ def _start(ready: Ready) -> TreatmentSession:
 
 
 def _entry(ready: Ready, session: TreatmentSession, **overrides: Any) -> NeedlingEntry:
-    data = {
-        "muscle": "infraspinatus",
-        "side": "l",
-        "technique": "deep",
-        "lot_id": ready.lot.pk,
-        "needles_in": 2,
-        "depth_mm": None,
-        "insertions": 4,
-        "twitch": "some",
-        "minutes_in": None,
-        "frequency_hz": None,
-        "pulse_width_us": None,
-        "intensity_ma": None,
-        "stimulation_minutes": None,
-        **overrides,
-    }
+    data = {**ENTRY, "lot_id": ready.lot.pk, **overrides}
     return services.entry_add(
         request=None, actor=ready.world.clinician_a, session=session, data=data
     )
@@ -115,33 +100,8 @@ def test_electrical_needling_needs_the_electrical_consent(ready: Ready) -> None:
 
 
 def test_a_region_limited_by_screening_is_refused(world: World) -> None:
-    from tests.charting.conftest import Ready as _Ready  # noqa: F401
-
     make_ready(world, {"lymphoedema_regions": ["arm_anterior_l"]})
-    from taut.charting.models import NeedleLot, NeedleProduct, PractitionerProfile
-
-    product = NeedleProduct.objects.create(
-        clinic=world.clinic_a, brand="S", gauge_mm="0.3", length_mm=40
-    )
-    lot = NeedleLot.objects.create(
-        clinic=world.clinic_a,
-        product=product,
-        lot_number="Z",
-        expires_on=TODAY + timedelta(days=9),
-        received_on=TODAY,
-    )
-    PractitionerProfile.objects.create(
-        clinic=world.clinic_a,
-        user=world.clinician_a,
-        profession="physical_therapist",
-        licence_number="PT-1",
-        licence_expires=TODAY + timedelta(days=9),
-        licensed_since=TODAY - timedelta(days=4000),
-        training_hours=80,
-        training_course="c",
-        training_date=TODAY,
-    )
-    ready = Ready(world, lot, lot, PractitionerProfile.objects.get())
+    ready = stock_and_profile(world)
     session = _start(ready)
     with pytest.raises(services.SessionRefused):
         _entry(ready, session, muscle="biceps_brachii", side="l")

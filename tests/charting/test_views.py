@@ -175,3 +175,9 @@ def test_the_owner_records_a_clinicians_credentials(ready: Ready) -> None:
     )
     ready.profile.refresh_from_db()
     assert ready.profile.licence_number == "PT-NEW" and ready.profile.training_hours == 75
+
+
+def test_an_unsigned_sessions_aftercare_is_not_in_the_portal(ready: Ready, today: None) -> None:
+    session = _started(ready, client_for(ready.world.clinician_a))
+    portal = client_for(ready.world.portal_user_a)
+    assert portal.get(reverse("portal:aftercare_pdf", args=[session.public_id])).status_code == 404

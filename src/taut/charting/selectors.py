@@ -9,7 +9,13 @@ from typing import Any
 from django.http import Http404
 
 from taut.charting.mapping import muscle_label, plan_of
-from taut.charting.models import NeedleLot, NeedleProduct, NeedlingEntry, TreatmentSession
+from taut.charting.models import (
+    NeedleLot,
+    NeedleProduct,
+    NeedlingEntry,
+    SessionStatus,
+    TreatmentSession,
+)
 from taut.clinical.referral import UnknownRegionError, rank_muscles
 from taut.clinical.safety import needling_warnings, reconcile_needles
 from taut.clinics.models import Clinic, Membership
@@ -19,12 +25,25 @@ from taut.patients.models import Patient
 def get_session_for(
     *, membership: Membership, patient: Patient, public_id: uuid.UUID | str
 ) -> TreatmentSession:
-    session = (
-        TreatmentSession.objects.for_clinic(membership.clinic_id)
-        .filter(patient=patient, public_id=public_id)
-        .select_related("patient", "clinician", "screening__intake", "consent", "signed_by")
-        .first()
+    return session_of_patient(patient=patient, public_id=public_id, clinic_id=membership.clinic_id)
+
+
+def session_of_patient(
+    *,
+    patient: Patient,
+    public_id: uuid.UUID | str,
+    clinic_id: int | None = None,
+    signed_only: bool = False,
+) -> TreatmentSession:
+    """A session of this patient in the given clinic (the patient's own by default), or 404."""
+    sessions = TreatmentSession.objects.for_clinic(clinic_id or patient.clinic_id).filter(
+        patient=patient, public_id=public_id
     )
+    if signed_only:
+        sessions = sessions.filter(status=SessionStatus.SIGNED)
+    session = sessions.select_related(
+        "patient", "clinician", "screening__intake", "consent", "signed_by"
+    ).first()
     if session is None:
         raise Http404("No such session for this patient.")
     return session

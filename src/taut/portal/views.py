@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.charting.documents import pdf_response as charting_pdf
-from taut.charting.selectors import sessions_for
+from taut.charting.selectors import session_of_patient, sessions_for
 from taut.consent import services as consent_services
 from taut.consent.downloads import pdf_response
 from taut.consent.forms import WithdrawForm
@@ -138,12 +138,7 @@ def portal_aftercare(request: HttpRequest) -> HttpResponse:
 @patient_required
 def portal_aftercare_pdf(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
-    session = next(
-        (s for s in sessions_for(patient=patient) if s.public_id == session_id and s.is_signed),
-        None,
-    )
-    if session is None:
-        raise Http404("No such aftercare sheet.")
+    session = session_of_patient(patient=patient, public_id=session_id, signed_only=True)
     audit_record(
         request=request,
         actor=request.user,
