@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from taut.clinical.gate import GateCode
 from taut.consent.services import consent_withdraw
+from taut.demo.pathway import safe_answers
 from taut.screening import services
 from taut.screening.gate import gate_for_patient
 from tests.conftest import World, publish_consent_document, sign_consent
@@ -18,7 +19,7 @@ def _ready(world: World, facts: dict[str, object] | None = None) -> None:
         request=None,
         actor=world.frontdesk_a,
         patient=world.patient_a,
-        facts=facts or _all_clear(),
+        facts=facts or safe_answers(),
         history={},
         channel="desk",
     )
@@ -36,21 +37,6 @@ def _ready(world: World, facts: dict[str, object] | None = None) -> None:
     sign_consent(
         world.patient_a, publish_consent_document(world.clinic_a, world.owner_a), world.frontdesk_a
     )
-
-
-def _all_clear() -> dict[str, object]:
-    from taut.clinical.knowledge import load_knowledge
-
-    facts: dict[str, object] = {}
-    for question in load_knowledge().intake_questions:
-        kind = str(question.type)
-        if kind == "bool":
-            facts[question.id] = question.id in {"can_consent", "epilepsy_controlled"}
-        elif kind == "region_list":
-            facts[question.id] = []
-    facts.pop("epilepsy_controlled", None)
-    facts.pop("age_years", None)
-    return facts
 
 
 def _codes(world: World, day: date = TODAY, techniques: tuple[str, ...] = ()) -> set[GateCode]:
@@ -74,7 +60,7 @@ def test_an_intake_after_the_screening_makes_it_stale(world: World) -> None:
         request=None,
         actor=world.frontdesk_a,
         patient=world.patient_a,
-        facts=_all_clear(),
+        facts=safe_answers(),
         history={},
         channel="portal",
     )
@@ -96,7 +82,7 @@ def test_unacknowledged_precautions_block(world: World) -> None:
         request=None,
         actor=world.frontdesk_a,
         patient=world.patient_a,
-        facts={**_all_clear(), "anticoagulant": True},
+        facts={**safe_answers(), "anticoagulant": True},
         history={},
         channel="desk",
     )
@@ -107,7 +93,7 @@ def test_unacknowledged_precautions_block(world: World) -> None:
 
 
 def test_a_contraindication_blocks(world: World) -> None:
-    _ready(world, {**_all_clear(), "needle_phobia": True})
+    _ready(world, {**safe_answers(), "needle_phobia": True})
     assert GateCode.CONTRAINDICATED in _codes(world)
 
 
@@ -141,7 +127,7 @@ def test_reasons_name_open_precautions_in_words(world: World) -> None:
         request=None,
         actor=world.frontdesk_a,
         patient=world.patient_a,
-        facts={**_all_clear(), "anticoagulant": True},
+        facts={**safe_answers(), "anticoagulant": True},
         history={},
         channel="desk",
     )

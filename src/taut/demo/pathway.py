@@ -34,7 +34,7 @@ DEMO_FACTS: list[dict[str, Any]] = [
 ]
 
 
-def _safe_answers() -> dict[str, Any]:
+def safe_answers() -> dict[str, Any]:
     """Every patient question answered with the answer that raises no finding."""
     answers: dict[str, Any] = {}
     for question in load_knowledge().intake_questions:

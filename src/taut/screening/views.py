@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients.selectors import get_patient_for
@@ -60,13 +59,8 @@ def intake_detail(
 ) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     intake = get_intake_for(membership=request.membership, patient=patient, public_id=intake_id)
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=patient.clinic,
-        action=Action.VIEW,
-        object_type="intake",
-        object_id=str(intake.public_id),
+    audit_patient_read(
+        request=request, patient=patient, object_type="intake", object_id=str(intake.public_id)
     )
     form = IntakeForm(for_staff=True, initial_facts=intake.facts)
     return render(
@@ -81,11 +75,9 @@ def screening_view(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     record = screening_latest(patient=patient)
     if record is not None:
-        audit_record(
+        audit_patient_read(
             request=request,
-            actor=request.user,
-            clinic=patient.clinic,
-            action=Action.VIEW,
+            patient=patient,
             object_type="screening",
             object_id=str(record.public_id),
         )
