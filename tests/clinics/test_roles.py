@@ -20,6 +20,13 @@ MATRIX = {
     Permission.CONSENT_MANAGE: {Role.OWNER},
     Permission.CONSENT_TAKE: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
     Permission.NEEDLE_STOCK: {Role.OWNER, Role.CLINICIAN},
+    Permission.SCHEDULE_BOOK: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.SCHEDULE_SETUP: {Role.OWNER},
+    Permission.DASHBOARD_VIEW: {Role.OWNER, Role.CLINICIAN},
+    Permission.EDUCATION_EDIT: {Role.OWNER},
+    Permission.DATA_EXPORT: {Role.OWNER},
+    Permission.DATA_IMPORT: {Role.OWNER, Role.FRONT_DESK},
+    Permission.API_ACCESS: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
 }
 
 

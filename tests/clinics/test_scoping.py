@@ -76,7 +76,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "entry_id": _entry_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
-NOT_RECORD_PARAMETERS = {"uidb64", "token", "kind"}
+NOT_RECORD_PARAMETERS = {"uidb64", "token", "kind", "clinic_slug"}
 
 
 def _fill(parameter: str, world: World) -> str:

@@ -57,7 +57,16 @@ INSTALLED_APPS = [
     "taut.consent",
     "taut.charting",
     "taut.portal",
+    "taut.scheduling",
+    "taut.messaging",
+    "taut.diary",
+    "taut.outcomes",
+    "taut.api",
+    "taut.interop",
+    "taut.education",
     "taut.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +130,15 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (reminders, diary prompts, bulk exports) goes through django-tasks on the
+# database backend, so no broker is needed; `taut worker` runs the queue.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [

@@ -12,7 +12,16 @@ urlpatterns = [
     path("consent/", include("taut.consent.urls")),
     path("chart/", include("taut.charting.urls")),
     path("audit/", include("taut.audit.urls")),
+    path("portal/diary/", include("taut.diary.portal_urls")),
     path("portal/", include("taut.portal.urls")),
+    path("schedule/", include("taut.scheduling.urls")),
+    path("book/", include("taut.scheduling.public_urls")),
+    path("diary/", include("taut.diary.urls")),
+    path("outcomes/", include("taut.outcomes.urls")),
+    path("learn/", include("taut.education.urls")),
+    path("interop/", include("taut.interop.urls")),
+    path("fhir/r4/", include("taut.interop.fhir_urls")),
+    path("", include("taut.api.urls")),
 ]
 
 handler403 = "taut.clinic.errors.forbidden"

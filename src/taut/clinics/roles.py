@@ -23,6 +23,13 @@ class Permission(models.TextChoices):
     CONSENT_MANAGE = "consent.manage", "Write and publish consent documents"
     CONSENT_TAKE = "consent.take", "Take a patient's signature on the clinic's tablet"
     NEEDLE_STOCK = "needles.stock", "Keep the needle stock (products and lots)"
+    SCHEDULE_BOOK = "schedule.book", "Book, move and cancel appointments"
+    SCHEDULE_SETUP = "schedule.setup", "Set appointment types, working hours and time off"
+    DASHBOARD_VIEW = "dashboard.view", "See the clinic's outcomes and safety dashboard"
+    EDUCATION_EDIT = "education.edit", "Edit the clinic's public education pages"
+    DATA_EXPORT = "data.export", "Export the clinic's records (FHIR bulk export, backups)"
+    DATA_IMPORT = "data.import", "Import patients from CSV or FHIR"
+    API_ACCESS = "api.access", "Create personal API tokens"
 
 
 _ALL = frozenset(Role)
@@ -39,6 +46,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CONSENT_MANAGE: frozenset({Role.OWNER}),
     Permission.CONSENT_TAKE: _ALL,
     Permission.NEEDLE_STOCK: frozenset({Role.OWNER, Role.CLINICIAN}),
+    Permission.SCHEDULE_BOOK: _ALL,
+    Permission.SCHEDULE_SETUP: frozenset({Role.OWNER}),
+    Permission.DASHBOARD_VIEW: frozenset({Role.OWNER, Role.CLINICIAN}),
+    Permission.EDUCATION_EDIT: frozenset({Role.OWNER}),
+    Permission.DATA_EXPORT: frozenset({Role.OWNER}),
+    Permission.DATA_IMPORT: frozenset({Role.OWNER, Role.FRONT_DESK}),
+    Permission.API_ACCESS: _ALL,
 }
 
 
