@@ -150,3 +150,26 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def run_due_tasks(*, at: Any = None) -> int:
+    """Run every queued background task due by `at` (default now), in this test's transaction.
+
+    The real worker (`taut worker`) closes connections between tasks, which would end a test's
+    transaction; this runs the same stored tasks the same way, one by one.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    due = DBTaskResult.objects.filter(status=TaskResultStatus.READY).filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=at or timezone.now())
+    )
+    ran = 0
+    for stored in due.order_by("run_after", "enqueued_at"):
+        result = stored.task_result
+        stored.claim("test")
+        stored.set_successful(stored.task.call(*result.args, **result.kwargs))
+        ran += 1
+    return ran

@@ -195,6 +195,15 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Taut <no-reply@localhost>")
 
+# Text messages go through a sender chosen here; Taut ships a console sender and an in-memory
+# one for tests, and no provider is hard-wired (write a class with `send(messages)` for yours).
+TAUT_SMS_BACKEND = env_str(
+    "TAUT_SMS_BACKEND",
+    "taut.messaging.sms.LocmemSmsBackend" if TESTING else "taut.messaging.sms.ConsoleSmsBackend",
+)
+# Where patients reach this site; used for links in emails and calendar files.
+TAUT_BASE_URL = env_str("TAUT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
