@@ -66,7 +66,7 @@ def message_to_patient(
     send_after: datetime | None = None,
     calendar_file: str = "",
 ) -> OutboundMessage | None:
-    """Queue a message by the patient's own channel; None when the clinic has no way to reach them."""
+    """Queue a message by the patient's own channel; None when there is no way to reach them."""
     route = patient_channel(patient)
     if route is None:
         return None
