@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from taut.consent.selectors import consent_standings
 from taut.patients.models import Patient
+from taut.scheduling.selectors import appointments_of_patient, care_plan_active
 from taut.screening.gate import gate_for_patient
 from taut.screening.selectors import intake_latest, screening_latest
 
@@ -19,4 +20,6 @@ def patient_pathway(*, patient: Patient) -> dict[str, Any]:
         "latest_screening": screening_latest(patient=patient),
         "consent_standings": consent_standings(patient=patient),
         "gate": gate_for_patient(patient=patient, planned_techniques=(), today=today),
+        "appointments": appointments_of_patient(patient=patient, now=timezone.now()),
+        "care_plan": care_plan_active(patient=patient),
     }

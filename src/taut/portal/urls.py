@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.portal import views
+from taut.portal import appointment_views, views
 
 app_name = "portal"
 
@@ -11,6 +11,17 @@ urlpatterns = [
     path("consent/sign/<slug:kind>/", views.portal_sign, name="sign"),
     path("consent/<uuid:consent_id>/pdf/", views.portal_consent_pdf, name="consent_pdf"),
     path("aftercare/", views.portal_aftercare, name="aftercare"),
+    path("appointments/", appointment_views.portal_appointments, name="appointments"),
+    path(
+        "appointments/<uuid:appointment_id>.ics",
+        appointment_views.portal_appointment_ics,
+        name="appointment_ics",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/cancel/",
+        appointment_views.portal_appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("aftercare/<uuid:session_id>.pdf", views.portal_aftercare_pdf, name="aftercare_pdf"),
     path(
         "consent/<uuid:consent_id>/withdraw/",

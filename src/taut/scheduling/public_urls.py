@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taut.scheduling import public_views
 
 app_name = "booking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:clinic_slug>/", public_views.booking_start, name="start"),
+    path("<slug:clinic_slug>/details/", public_views.booking_details, name="details"),
+    path("<slug:clinic_slug>/done/", public_views.booking_done, name="done"),
+]

@@ -1,0 +1,145 @@
+"""Reads that turn a clinic's scheduling records into the core's inputs, and free slots out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from taut.clinical import scheduling as core
+from taut.clinics.models import Clinic, Location, Membership
+from taut.clinics.roles import Role
+from taut.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    BookingPolicy,
+    TimeOff,
+    WeeklyBreak,
+    WorkingHours,
+)
+from taut.scheduling.models.appointments import HOLDING
+
+
+def core_type(appointment_type: AppointmentType) -> core.AppointmentType:
+    return core.AppointmentType(
+        kind=core.AppointmentKind(appointment_type.kind),
+        name=appointment_type.name,
+        minutes=appointment_type.minutes,
+        buffer_minutes=appointment_type.buffer_minutes,
+        requires_established=appointment_type.requires_established,
+        requires_consent=appointment_type.requires_consent,
+    )
+
+
+def policy_for(clinic: Clinic) -> BookingPolicy:
+    policy = BookingPolicy.objects.filter(clinic=clinic).first()
+    return policy if policy is not None else BookingPolicy(clinic=clinic)
+
+
+def core_policy(policy: BookingPolicy) -> core.CancellationPolicy:
+    return core.CancellationPolicy(
+        notice_hours=policy.cancellation_notice_hours, late_fee=policy.late_fee
+    )
+
+
+def practitioners_of(clinic: Clinic) -> list[Any]:
+    """The clinic's clinicians: the people patients are booked with."""
+    memberships = (
+        Membership.objects.filter(clinic=clinic, role=Role.CLINICIAN, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    return [m.user for m in memberships]
+
+
+@dataclass(frozen=True)
+class PractitionerSlot:
+    practitioner: Any
+    location: Location
+    slot: core.Slot
+
+
+def _week_inputs(
+    clinic: Clinic, practitioner: Any, day: dt.date
+) -> tuple[list[core.WorkingHours], list[core.Break], list[core.TimeOff], list[core.Busy]]:
+    hours = WorkingHours.objects.for_clinic(clinic).filter(practitioner=practitioner)
+    breaks = WeeklyBreak.objects.for_clinic(clinic).filter(practitioner=practitioner)
+    zone = clinic.zone
+    day_start = core.local_instant(day, dt.time(0), zone)
+    day_end = core.local_instant(day + dt.timedelta(days=1), dt.time(0), zone)
+    time_off = TimeOff.objects.for_clinic(clinic).filter(
+        practitioner=practitioner, starts_at__lt=day_end, ends_at__gt=day_start
+    )
+    busy = Appointment.objects.for_clinic(clinic).filter(
+        practitioner=practitioner,
+        status__in=HOLDING,
+        starts_at__lt=day_end,
+        blocked_until__gt=day_start,
+    )
+    return (
+        [core.WorkingHours(h.weekday, h.start, h.end, str(h.location_id)) for h in hours],
+        [core.Break(b.weekday, b.start, b.end) for b in breaks],
+        [core.TimeOff(t.starts_at, t.ends_at, t.reason) for t in time_off],
+        [core.Busy(a.starts_at, a.blocked_until) for a in busy],
+    )
+
+
+def free_slots_for(
+    *,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    day: dt.date,
+    now: dt.datetime,
+    practitioners: list[Any],
+    min_notice_minutes: int = 0,
+) -> list[PractitionerSlot]:
+    locations = {str(loc.pk): loc for loc in Location.objects.for_clinic(clinic)}
+    found: list[PractitionerSlot] = []
+    for practitioner in practitioners:
+        hours, breaks, time_off, busy = _week_inputs(clinic, practitioner, day)
+        slots = core.free_slots(
+            day=day,
+            zone=clinic.zone,
+            appointment=core_type(appointment_type),
+            hours=hours,
+            breaks=breaks,
+            time_off=time_off,
+            busy=busy,
+            now=now,
+            min_notice_minutes=min_notice_minutes,
+        )
+        found += [PractitionerSlot(practitioner, locations[s.location], s) for s in slots]
+    found.sort(key=lambda f: (f.slot.start, f.practitioner.get_full_name()))
+    return found
+
+
+def slot_is_free(
+    *,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    practitioner: Any,
+    location: Location,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    min_notice_minutes: int = 0,
+) -> bool:
+    """Is `starts_at` one of the practitioner's free starts at `location`?"""
+    local_day = starts_at.astimezone(clinic.zone).date()
+    return any(
+        f.slot.start == starts_at and f.location.pk == location.pk
+        for f in free_slots_for(
+            clinic=clinic,
+            appointment_type=appointment_type,
+            day=local_day,
+            now=now,
+            practitioners=[practitioner],
+            min_notice_minutes=min_notice_minutes,
+        )
+    )
+
+
+def appointment_types_for(clinic: Clinic, *, online: bool = False) -> list[AppointmentType]:
+    types = AppointmentType.objects.for_clinic(clinic).filter(is_active=True)
+    if online:
+        types = types.filter(bookable_online=True)
+    return list(types)

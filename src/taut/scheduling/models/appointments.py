@@ -1,0 +1,107 @@
+"""Bookings. Two active bookings of one practitioner never overlap: the database refuses it
+(an exclusion constraint on PostgreSQL, a trigger on SQLite; see migration 0002)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from taut.clinics.models import ScopedManager
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "completed", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+# Statuses that hold the practitioner's time; the double-booking guard covers exactly these.
+HOLDING = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+
+
+class BookingChannel(models.TextChoices):
+    DESK = "desk", "Front desk"
+    ONLINE = "online", "Online"
+    CARE_PLAN = "care_plan", "Care plan"
+
+
+class Appointment(models.Model):
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.ForeignKey("clinics.Location", on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(
+        "scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(help_text="The end of the visit and its buffer.")
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    channel = models.CharField(max_length=12, choices=BookingChannel.choices)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    care_plan = models.ForeignKey(
+        "scheduling.CarePlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rescheduled_to"
+    )
+    session = models.OneToOneField(
+        "charting.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointment",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancellation_reason = models.CharField(max_length=300, blank=True)
+    cancellation_class = models.CharField(max_length=10, blank=True)
+    fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["clinic", "practitioner", "starts_at"], name="appt_practitioner"),
+            models.Index(fields=["clinic", "patient", "starts_at"], name="appt_patient"),
+            models.Index(fields=["clinic", "starts_at"], name="appt_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__lt=models.F("ends_at"))
+                & models.Q(ends_at__lte=models.F("blocked_until")),
+                name="appointment_times_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_type.name} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in HOLDING
+
+    @property
+    def about(self) -> str:
+        """The key that ties messages (confirmation, reminder) to this booking."""
+        return f"appointment:{self.public_id}"

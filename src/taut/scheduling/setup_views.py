@@ -1,0 +1,243 @@
+"""The owner's schedule set-up (types, hours, breaks, time off, policy) and calendar feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from taut.clinical import scheduling as core
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.scheduling.availability import policy_for, practitioners_of
+from taut.scheduling.calendar import practitioner_feed
+from taut.scheduling.forms import (
+    AppointmentTypeForm,
+    BreakForm,
+    PolicyForm,
+    TimeOffForm,
+    WorkingHoursForm,
+)
+from taut.scheduling.models import (
+    AppointmentType,
+    CalendarFeed,
+    TimeOff,
+    WeeklyBreak,
+    WorkingHours,
+)
+from taut.scheduling.selectors import feed_appointments, feed_of
+from taut.scheduling.services import BookingRefused, setup
+
+
+def _forms(request: StaffRequest, **bound: Any) -> dict[str, Any]:
+    clinic = request.membership.clinic
+    practitioners = practitioners_of(clinic)
+    return {
+        "hours_form": bound.get("hours_form")
+        or WorkingHoursForm(clinic=clinic, practitioners=practitioners),
+        "break_form": bound.get("break_form") or BreakForm(practitioners=practitioners),
+        "time_off_form": bound.get("time_off_form") or TimeOffForm(practitioners=practitioners),
+        "policy_form": bound.get("policy_form") or PolicyForm(instance=policy_for(clinic)),
+    }
+
+
+def _page(request: StaffRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    clinic = request.membership.clinic
+    setup.scheduling_defaults_ensure(clinic=clinic)
+    today = timezone.now().astimezone(clinic.zone)
+    context = {
+        "types": AppointmentType.objects.for_clinic(clinic),
+        "hours": WorkingHours.objects.for_clinic(clinic).select_related("practitioner", "location"),
+        "breaks": WeeklyBreak.objects.for_clinic(clinic).select_related("practitioner"),
+        "time_off": TimeOff.objects.for_clinic(clinic)
+        .filter(ends_at__gte=today)
+        .select_related("practitioner"),
+        **_forms(request, **bound),
+    }
+    return render(request, "scheduling/setup.html", context, status=status)
+
+
+@staff_required(Permission.SCHEDULE_SETUP)
+def setup_page(request: StaffRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _refused(request: StaffRequest, refusal: BookingRefused) -> None:
+    for reason in refusal.reasons:
+        messages.error(request, reason)
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def hours_add(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = WorkingHoursForm(request.POST, clinic=clinic, practitioners=practitioners_of(clinic))
+    if not form.is_valid():
+        return _page(request, status=422, hours_form=form)
+    try:
+        setup.working_hours_add(
+            request=request,
+            actor=request.user,
+            clinic=clinic,
+            practitioner=form.chosen(),
+            location=form.cleaned_data["location"],
+            weekday=form.cleaned_data["weekday"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+        )
+    except BookingRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "Working hours added.")
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def hours_remove(request: StaffRequest, hours_id: int) -> HttpResponse:
+    hours = WorkingHours.objects.for_clinic(request.membership.clinic).filter(pk=hours_id).first()
+    if hours is None:
+        raise Http404("No such working hours in this clinic.")
+    setup.working_hours_remove(request=request, actor=request.user, hours=hours)
+    messages.success(request, "Working hours removed; existing bookings stay as they are.")
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def break_add(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = BreakForm(request.POST, practitioners=practitioners_of(clinic))
+    if not form.is_valid():
+        return _page(request, status=422, break_form=form)
+    try:
+        setup.weekly_break_add(
+            request=request,
+            actor=request.user,
+            clinic=clinic,
+            practitioner=form.chosen(),
+            weekday=form.cleaned_data["weekday"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+        )
+    except BookingRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "Break added.")
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def break_remove(request: StaffRequest, break_id: int) -> HttpResponse:
+    pause = WeeklyBreak.objects.for_clinic(request.membership.clinic).filter(pk=break_id).first()
+    if pause is None:
+        raise Http404("No such break in this clinic.")
+    setup.weekly_break_remove(request=request, actor=request.user, pause=pause)
+    messages.success(request, "Break removed.")
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def time_off_add(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = TimeOffForm(request.POST, practitioners=practitioners_of(clinic))
+    if not form.is_valid():
+        return _page(request, status=422, time_off_form=form)
+    zone = clinic.zone
+    try:
+        setup.time_off_add(
+            request=request,
+            actor=request.user,
+            clinic=clinic,
+            practitioner=form.chosen(),
+            starts_at=core.local_instant(form.cleaned_data["first_day"], dt.time(0), zone),
+            ends_at=core.local_instant(
+                form.cleaned_data["last_day"] + dt.timedelta(days=1), dt.time(0), zone
+            ),
+            reason=form.cleaned_data["reason"],
+        )
+    except BookingRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "Time off added; no one can book into it online or at the desk.")
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def time_off_remove(request: StaffRequest, time_off_id: int) -> HttpResponse:
+    off = TimeOff.objects.for_clinic(request.membership.clinic).filter(pk=time_off_id).first()
+    if off is None:
+        raise Http404("No such time off in this clinic.")
+    setup.time_off_remove(request=request, actor=request.user, time_off=off)
+    messages.success(request, "Time off removed.")
+    return redirect("scheduling:setup")
+
+
+@staff_required(Permission.SCHEDULE_SETUP)
+def type_edit(request: StaffRequest, type_id: int) -> HttpResponse:
+    clinic = request.membership.clinic
+    appointment_type = AppointmentType.objects.for_clinic(clinic).filter(pk=type_id).first()
+    if appointment_type is None:
+        raise Http404("No such appointment type in this clinic.")
+    form = AppointmentTypeForm(request.POST or None, instance=appointment_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.appointment_type_save(
+                request=request, actor=request.user, appointment_type=form.save(commit=False)
+            )
+        except BookingRefused as refusal:
+            for reason in refusal.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, f"“{appointment_type.name}” saved.")
+            return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/type_edit.html",
+        {"form": form, "appointment_type": appointment_type},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def policy_edit(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    setup.scheduling_defaults_ensure(clinic=clinic)
+    form = PolicyForm(request.POST, instance=policy_for(clinic))
+    if not form.is_valid():
+        return _page(request, status=422, policy_form=form)
+    setup.booking_policy_save(request=request, actor=request.user, policy=form.save(commit=False))
+    messages.success(request, "Booking policy saved.")
+    return redirect("scheduling:setup")
+
+
+@staff_required(Permission.SCHEDULE_BOOK)
+def my_calendar(request: StaffRequest) -> HttpResponse:
+    """The signed-in clinician's calendar feed address, made or renewed on request."""
+    clinic = request.membership.clinic
+    if request.method == "POST":
+        setup.calendar_feed_renew(request=request, actor=request.user, clinic=clinic)
+        messages.success(request, "A new calendar address is ready; the old one no longer works.")
+        return redirect("scheduling:my_calendar")
+    feed = CalendarFeed.objects.for_clinic(clinic).filter(practitioner=request.user).first()
+    return render(request, "scheduling/my_calendar.html", {"feed": feed})
+
+
+def calendar_feed(request: Any, token: str) -> HttpResponse:
+    """Read by calendar apps, which cannot sign in: the secret address is the credential."""
+    feed = feed_of(token=token)
+    now = timezone.now()
+    name = f"{feed.clinic.name}: {feed.practitioner.get_full_name() or feed.practitioner.username}"
+    body = practitioner_feed(name, feed_appointments(feed=feed, now=now), now=now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
