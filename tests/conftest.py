@@ -167,7 +167,7 @@ def run_due_tasks(*, at: Any = None) -> int:
         Q(run_after=get_date_max()) | Q(run_after__lte=at or timezone.now())
     )
     ran = 0
-    for stored in due.order_by("run_after", "enqueued_at"):
+    for stored in due.order_by("enqueued_at", "pk"):
         result = stored.task_result
         stored.claim("test")
         stored.set_successful(stored.task.call(*result.args, **result.kwargs))
