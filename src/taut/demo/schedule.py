@@ -1,0 +1,152 @@
+"""The demo clinic's schedule: hours for both clinicians, a week of bookings, and a care plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from taut.clinics.models import Clinic, Location
+from taut.messaging.models import Kind, OutboundMessage, Status
+from taut.patients.models import Patient
+from taut.scheduling.availability import free_slots_for
+from taut.scheduling.models import AppointmentType, BookingChannel, CarePlan
+from taut.scheduling.services import BookingRefused, appointment_book
+from taut.scheduling.services.care_plans import care_plan_create
+from taut.scheduling.services.setup import (
+    scheduling_defaults_ensure,
+    weekly_break_add,
+    working_hours_add,
+)
+
+# (clinician username, location index, weekdays, start, end)
+HOURS = [
+    ("clinician", 0, (0, 1, 2, 3, 4), dt.time(8), dt.time(17)),
+    ("clinician2", 1, (0, 2, 4), dt.time(9), dt.time(18)),
+    ("clinician2", 0, (1, 3), dt.time(9), dt.time(15)),
+]
+
+
+def seed_schedule(
+    *,
+    clinic: Clinic,
+    rng: random.Random,
+    owner: Any,
+    desk: Any,
+    clinicians: dict[str, Any],
+    patients: list[Patient],
+    portal_patient: Patient,
+    established: Patient,
+) -> int:
+    scheduling_defaults_ensure(clinic=clinic)
+    locations = list(Location.objects.for_clinic(clinic).order_by("pk"))
+    for username, where, weekdays, start, end in HOURS:
+        for weekday in weekdays:
+            working_hours_add(
+                request=None,
+                actor=owner,
+                clinic=clinic,
+                practitioner=clinicians[username],
+                location=locations[where],
+                weekday=weekday,
+                start=start,
+                end=end,
+            )
+            weekly_break_add(
+                request=None,
+                actor=owner,
+                clinic=clinic,
+                practitioner=clinicians[username],
+                weekday=weekday,
+                start=dt.time(12),
+                end=dt.time(13),
+            )
+    types = {t.kind: t for t in AppointmentType.objects.for_clinic(clinic)}
+    now = timezone.now()
+    booked = 0
+    today = now.astimezone(clinic.zone).date()
+    for offset in range(0, 8):
+        day = today + dt.timedelta(days=offset)
+        for clinician in clinicians.values():
+            for patient in rng.sample(patients, 3):
+                booked += _book_first_free(
+                    desk, patient, types["initial_evaluation"], clinician, day, now, rng
+                )
+    booked += _book_first_free(
+        desk,
+        portal_patient,
+        types["initial_evaluation"],
+        clinicians["clinician"],
+        today + dt.timedelta(days=2),
+        now,
+        rng,
+    )
+    plan = care_plan_create(
+        request=None,
+        actor=clinicians["clinician"],
+        patient=established,
+        plan=CarePlan(
+            goals="Turn the head fully to check blind spots when driving\nSleep without neck pain",
+            conditions=["neck_shoulder_pain"],
+            planned_sessions=4,
+            per_week=1,
+            reassess_at=[2, 4],
+            starts_on=today - dt.timedelta(days=7),
+        ),
+    )
+    for weeks in (1, 2, 3):
+        booked += _book_first_free(
+            desk,
+            established,
+            types["dry_needling"],
+            clinicians["clinician"],
+            today + dt.timedelta(days=7 * weeks),
+            now,
+            rng,
+            plan=plan,
+        )
+    # The confirmations of seeded bookings count as already sent; their reminders stay queued.
+    OutboundMessage.objects.for_clinic(clinic).filter(
+        kind=Kind.BOOKING_CONFIRMATION, status=Status.QUEUED
+    ).update(status=Status.SENT, sent_at=now)
+    return booked
+
+
+def _book_first_free(
+    desk: Any,
+    patient: Patient,
+    appointment_type: AppointmentType,
+    clinician: Any,
+    day: dt.date,
+    now: dt.datetime,
+    rng: random.Random,
+    plan: CarePlan | None = None,
+) -> int:
+    free = free_slots_for(
+        clinic=patient.clinic,
+        appointment_type=appointment_type,
+        day=day,
+        now=now,
+        practitioners=[clinician],
+    )
+    if not free:
+        return 0
+    chosen = free[rng.randrange(len(free))]
+    try:
+        appointment_book(
+            request=None,
+            actor=desk,
+            patient=patient,
+            appointment_type=appointment_type,
+            practitioner=clinician,
+            location=chosen.location,
+            starts_at=chosen.slot.start,
+            channel=BookingChannel.CARE_PLAN if plan else BookingChannel.DESK,
+            now=now,
+            care_plan=plan,
+        )
+    except BookingRefused:
+        return 0
+    return 1
