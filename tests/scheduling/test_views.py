@@ -168,7 +168,8 @@ def test_a_new_patient_books_online_and_is_invited_to_the_portal(desk: Desk) -> 
     )
     invitation = next(m for m in mail.outbox if "patient portal" in m.subject)
     link = next(w for w in invitation.body.split() if "/accounts/reset/" in w)
-    assert visitor.get(link.replace("http://127.0.0.1:8000", ""), follow=True).status_code == 200
+    page = visitor.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
+    assert page.status_code == 200 and "Choose a new password" in page.content.decode()
 
 
 def test_a_new_patient_cannot_book_a_needling_visit_online(desk: Desk) -> None:
