@@ -58,8 +58,9 @@ def test_a_new_patient_books_online_and_is_invited_to_the_portal(
 
     run_due_tasks()
     invitation = next(m for m in mail.outbox if "patient portal" in m.subject)
-    username = re.search(r"Your username is: (\S+)", invitation.body)
-    link = re.search(r"http://\S+/accounts/reset/\S+/", invitation.body)
+    body = str(invitation.body)
+    username = re.search(r"Your username is: (\S+)", body)
+    link = re.search(r"http://\S+/accounts/reset/\S+/", body)
     assert username and link
     assert any(m.attachments for m in mail.outbox if "Your appointment" in m.subject)
 
