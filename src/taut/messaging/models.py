@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from taut.clinics.models import ScopedManager
@@ -66,3 +67,34 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class Direction(models.TextChoices):
+    FROM_PATIENT = "in", "From the patient"
+    FROM_CLINIC = "out", "From the clinic"
+
+
+class PatientMessage(models.Model):
+    """A message between a patient (in the portal) and the clinic's staff. Not for emergencies:
+    the portal says so above the form."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    body = models.TextField(max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "created_at"], name="thread_patient"),
+            models.Index(fields=["clinic", "direction", "read_at"], name="thread_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} on {self.created_at:%Y-%m-%d}"

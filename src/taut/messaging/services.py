@@ -4,12 +4,23 @@ announces are written together; the task row lives in the same database and comm
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from taut.audit.models import Action
+from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
-from taut.messaging.models import Channel, Kind, OutboundMessage, Status
+from taut.messaging.models import (
+    Channel,
+    Direction,
+    Kind,
+    OutboundMessage,
+    PatientMessage,
+    Status,
+)
 from taut.messaging.tasks import deliver_message
 from taut.patients.models import Patient
 
@@ -94,3 +105,71 @@ def messages_cancel(*, clinic: Clinic, about: str, kinds: list[Kind] | None = No
     if kinds:
         pending = pending.filter(kind__in=kinds)
     return pending.update(status=Status.CANCELLED)
+
+
+class MessageRefused(Exception):
+    """A patient message that cannot be sent; the text says why."""
+
+
+MAX_MESSAGE = 4000
+
+
+def _message_body(body: str) -> str:
+    text = body.strip()
+    if not text:
+        raise MessageRefused("Message: write something to send.")
+    if len(text) > MAX_MESSAGE:
+        raise MessageRefused(f"Message: keep it under {MAX_MESSAGE} characters.")
+    return text
+
+
+@transaction.atomic
+def patient_message_send(
+    *, request: Any, author: Any, patient: Patient, body: str, from_patient: bool
+) -> PatientMessage:
+    """Store a message in the patient's thread; staff hear of a patient's message by email
+    (without its text), the patient of the clinic's reply by their own channel."""
+    message = PatientMessage.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        direction=Direction.FROM_PATIENT if from_patient else Direction.FROM_CLINIC,
+        body=_message_body(body),
+        author=author,
+        created_at=timezone.now(),
+    )
+    audit_record(
+        request=request,
+        actor=author,
+        clinic=patient.clinic,
+        action=Action.CREATE,
+        object_type="patient_message",
+        object_id=str(message.public_id),
+        detail={"patient": str(patient.public_id), "direction": message.direction},
+    )
+    link = f"{settings.TAUT_BASE_URL}"
+    if from_patient and patient.clinic.email:
+        message_queue(
+            clinic=patient.clinic,
+            kind=Kind.CLINIC_MESSAGE,
+            channel=Channel.EMAIL,
+            recipient=patient.clinic.email,
+            subject="A patient sent a message",
+            body=f"A patient sent the clinic a message. Read it in Taut: {link}/messages/",
+        )
+    elif not from_patient:
+        message_to_patient(
+            patient=patient,
+            kind=Kind.CLINIC_MESSAGE,
+            subject=f"A message from {patient.clinic.name}",
+            body=f"The clinic replied to you. Read it in your portal: {link}/portal/messages/",
+        )
+    return message
+
+
+def patient_thread_mark_read(*, patient: Patient, direction: Direction) -> int:
+    """Mark the other side's messages read when the thread is opened."""
+    return (
+        PatientMessage.objects.for_clinic(patient.clinic_id)
+        .filter(patient=patient, direction=direction, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )

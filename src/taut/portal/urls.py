@@ -12,6 +12,7 @@ urlpatterns = [
     path("consent/<uuid:consent_id>/pdf/", views.portal_consent_pdf, name="consent_pdf"),
     path("aftercare/", views.portal_aftercare, name="aftercare"),
     path("appointments/", appointment_views.portal_appointments, name="appointments"),
+    path("messages/", appointment_views.portal_messages, name="messages"),
     path(
         "appointments/<uuid:appointment_id>.ics",
         appointment_views.portal_appointment_ics,
