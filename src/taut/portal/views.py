@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from taut.audit.models import Action
@@ -21,6 +22,7 @@ from taut.consent.models import SigningChannel
 from taut.consent.selectors import consent_standings, consents_for, get_consent_for
 from taut.consent.signing import sign_page
 from taut.portal.access import patient_required
+from taut.scheduling.selectors import appointments_of_patient
 from taut.screening.intake_page import intake_form_for, intake_form_submit
 from taut.screening.models import IntakeChannel
 from taut.screening.selectors import intake_latest
@@ -45,6 +47,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "latest_intake": intake_latest(patient=patient),
             "standings": consent_standings(patient=patient),
+            "appointments": appointments_of_patient(patient=patient, now=timezone.now()),
+            "signed_consents": [c for c in consents_for(patient=patient) if not c.is_withdrawn],
+            "aftercare_sessions": [s for s in sessions_for(patient=patient) if s.is_signed],
         },
     )
 
