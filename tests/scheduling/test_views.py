@@ -270,3 +270,31 @@ def test_the_portal_home_shows_the_next_appointment_and_the_documents(desk: Desk
     page = client_for(world.portal_user_a).get(reverse("portal:home")).content.decode()
     assert "Initial evaluation" in page
     assert reverse("portal:consent_pdf", kwargs={"consent_id": consent.public_id}) in page
+
+
+def test_online_booking_stops_a_script_booking_many_visits_from_one_address(desk: Desk) -> None:
+    from django.test import Client
+
+    from taut.scheduling.public_views import ONLINE_BOOKINGS_PER_HOUR
+
+    visitor = Client(REMOTE_ADDR="203.0.113.9")
+    start = reverse("booking:start", kwargs={"clinic_slug": desk.world.clinic_a.slug})
+    details_url = reverse("booking:details", kwargs={"clinic_slug": desk.world.clinic_a.slug})
+    choices = [value for value, _ in _search(visitor, start, desk).context["choices"]]
+    statuses = []
+    for i, slot in enumerate(choices[::4][: ONLINE_BOOKINGS_PER_HOUR + 1]):  # 45 min apart
+        response = visitor.post(
+            details_url,
+            {
+                "appointment_type": desk.type("initial_evaluation").pk,
+                "slot": slot,
+                "step": "confirm",
+                "given_name": "Bot",
+                "family_name": f"Number{chr(65 + i)}",
+                "date_of_birth": "1990-02-03",
+                "phone": "(303) 555-0177",
+                "email": f"bot{i}@example.com",
+            },
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302] * ONLINE_BOOKINGS_PER_HOUR + [409]

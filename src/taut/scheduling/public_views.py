@@ -3,6 +3,7 @@ leave contact details (or book as the signed-in patient)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut.audit.models import Action, AuditEntry
+from taut.audit.services import client_ip
 from taut.clinics.models import Clinic, Location
 from taut.patients.selectors import patient_for_portal_user
 from taut.scheduling.availability import appointment_types_for, policy_for, practitioners_of
 from taut.scheduling.forms import OnlinePatientForm, SlotChoiceForm
-from taut.scheduling.models import AppointmentType
+from taut.scheduling.models import AppointmentType, BookingChannel
 from taut.scheduling.services import BookingRefused
 from taut.scheduling.services.online import online_booking_make
 from taut.scheduling.services.setup import scheduling_defaults_ensure
@@ -63,6 +66,24 @@ def booking_start(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     )
 
 
+# A person books a handful of visits at most; more from one address in an hour is a script.
+ONLINE_BOOKINGS_PER_HOUR = 5
+
+
+def _too_many_bookings(request: HttpRequest, clinic: Clinic) -> bool:
+    """Counted from the audit log, which records each booking with the client's address."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = AuditEntry.objects.filter(
+        clinic=clinic,
+        at__gte=since,
+        object_type="appointment",
+        action=Action.CREATE,
+        ip_address=client_ip(request),
+        detail__channel=BookingChannel.ONLINE.value,
+    )
+    return recent.count() >= ONLINE_BOOKINGS_PER_HOUR
+
+
 def _chosen(clinic: Clinic, form: SlotChoiceForm) -> tuple[Any, Location, AppointmentType, Any]:
     practitioner_id, location_id, start = form.parsed_slot()
     practitioner = next(
@@ -91,6 +112,10 @@ def booking_details(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             raise BookingRefused(["Please choose a time first."])
         practitioner, location, appointment_type, start = _chosen(clinic, choice)
         if confirming and (patient is not None or details.is_valid()):
+            if _too_many_bookings(request, clinic):
+                raise BookingRefused(
+                    ["Too many bookings from this connection in the last hour; please call us."]
+                )
             appointment = online_booking_make(
                 request=request,
                 clinic=clinic,
