@@ -17,6 +17,7 @@ from taut.charting.services import SessionRefused
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Location
 from taut.clinics.roles import Permission
+from taut.diary.selectors import open_alerts_for
 from taut.patients.selectors import get_patient_for
 from taut.scheduling import services
 from taut.scheduling.availability import policy_for, practitioners_of
@@ -48,6 +49,10 @@ def schedule_day(request: StaffRequest) -> HttpResponse:
     columns = day_schedule(
         clinic=clinic, day=day, practitioners=practitioners_of(clinic), location=location
     )
+    # Open red-flag alerts head the day's page for those who may act on them.
+    alerts = (
+        open_alerts_for(clinic=clinic) if request.membership.may(Permission.CLINICAL_VIEW) else []
+    )
     return render(
         request,
         "scheduling/day.html",
@@ -60,6 +65,7 @@ def schedule_day(request: StaffRequest) -> HttpResponse:
             "locations": locations,
             "location": location,
             "clinic": clinic,
+            "alerts": alerts,
         },
     )
 
