@@ -1,0 +1,191 @@
+"""/patients: search, read, register and edit patients (the patient pages' rules and services)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from taut.api.auth import ApiContext, reader, writer
+from taut.api.errors import ApiError, form_fields
+from taut.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    IsoDate,
+    IsoDatetime,
+    PageQuery,
+    Text,
+    ids,
+    page_of,
+)
+from taut.audit.models import Action
+from taut.clinics.roles import Permission
+from taut.patients import services
+from taut.patients.forms import PatientForm
+from taut.patients.models import Patient, Sex
+from taut.patients.selectors import get_patient_for, patient_search
+
+PREFIX = "/patients"
+router = Router(tags=["patients"])
+
+
+class PatientOut(Schema):
+    id: UUID
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: Sex
+    phone: str
+    email: str
+    address: str
+    has_portal_account: bool
+    archived: bool
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PatientPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PatientOut]
+
+
+class PatientQuery(PageQuery):
+    q: Text = Field(
+        "", max_length=100, description="Name, date of birth, phone or email, as on the page."
+    )
+    include_archived: bool = False
+    updated_since: IsoDatetime | None = Field(
+        None, description="Only patients changed at or after this moment (ISO 8601, with zone)."
+    )
+
+
+class PatientIn(Schema):
+    given_name: Text = Field(max_length=100)
+    family_name: Text = Field(max_length=100)
+    date_of_birth: IsoDate
+    sex: Sex = Sex.UNKNOWN
+    phone: Text = Field("", max_length=40)
+    email: Text = Field("", max_length=254)
+    address: Text = Field("", max_length=2000)
+
+
+class PatientPatch(Schema):
+    """Only the fields sent change; null is not a value."""
+
+    given_name: Text = Field(None, max_length=100)  # type: ignore[assignment]
+    family_name: Text = Field(None, max_length=100)  # type: ignore[assignment]
+    date_of_birth: IsoDate = Field(None)  # type: ignore[assignment]
+    sex: Sex = Field(None)  # type: ignore[assignment]
+    phone: Text = Field(None, max_length=40)  # type: ignore[assignment]
+    email: Text = Field(None, max_length=254)  # type: ignore[assignment]
+    address: Text = Field(None, max_length=2000)  # type: ignore[assignment]
+
+
+def patient_out(patient: Patient) -> dict[str, Any]:
+    return {
+        "id": patient.public_id,
+        **{field: getattr(patient, field) for field in services.EDITABLE_FIELDS},
+        "has_portal_account": patient.portal_user_id is not None,
+        "archived": patient.is_archived,
+        "archived_at": patient.archived_at,
+        "created_at": patient.created_at,
+        "updated_at": patient.updated_at,
+    }
+
+
+def _form(context: ApiContext, data: dict[str, Any], instance: Patient | None) -> PatientForm:
+    """The patient pages' own form checks the data, so the API cannot accept what they refuse."""
+    values = {
+        key: value.isoformat() if isinstance(value, date) else value for key, value in data.items()
+    }
+    form = PatientForm(
+        values, instance=instance, today=timezone.localdate(timezone=context.clinic.zone)
+    )
+    if not form.is_valid():
+        raise ApiError(422, "The patient record is not valid.", fields=form_fields(form))
+    return form
+
+
+@router.get("", response={200: PatientPage, **READ_ERRORS}, auth=reader(Permission.PATIENT_VIEW))
+def patient_list(request: HttpRequest, query: Query[PatientQuery]) -> dict[str, Any]:
+    """Patients of the token's clinic, by family then given name; `q` searches as the list page."""
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    patients = patient_search(
+        request=request,
+        membership=context.membership,
+        query=query.q,
+        include_archived=query.include_archived,
+    )
+    if query.updated_since is not None:
+        patients = patients.filter(updated_at__gte=query.updated_since)
+    page, shown = page_of(patients, query, patient_out)
+    context.audit(
+        request,
+        action=Action.VIEW,
+        object_type="patient_list",
+        patients=ids(p.public_id for p in shown),
+        query=query.q[:100],
+    )
+    return page
+
+
+@router.post("", response={201: PatientOut, **WRITE_ERRORS}, auth=writer(Permission.PATIENT_EDIT))
+def patient_create(request: HttpRequest, payload: PatientIn) -> Status[dict[str, Any]]:
+    """Register a patient. The same checks as the registration page apply."""
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    form = _form(context, payload.model_dump(), None)
+    patient = services.patient_create(
+        request=request, actor=context.user, clinic=context.clinic, data=form.cleaned_data
+    )
+    context.audit(
+        request,
+        action=Action.CREATE,
+        object_type="api_call",
+        object_id=str(patient.public_id),
+        operation="patient_create",
+    )
+    return Status(201, patient_out(patient))
+
+
+@router.get(
+    "/{patient_id}", response={200: PatientOut, **READ_ERRORS}, auth=reader(Permission.PATIENT_VIEW)
+)
+def patient_detail(request: HttpRequest, patient_id: UUID) -> dict[str, Any]:
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    patient = get_patient_for(membership=context.membership, public_id=patient_id)
+    context.audit(
+        request, action=Action.VIEW, object_type="patient", object_id=str(patient.public_id)
+    )
+    return patient_out(patient)
+
+
+@router.patch(
+    "/{patient_id}",
+    response={200: PatientOut, **WRITE_ERRORS},
+    auth=writer(Permission.PATIENT_EDIT),
+)
+def patient_update(request: HttpRequest, patient_id: UUID, payload: PatientPatch) -> dict[str, Any]:
+    """Change some of a patient's details. An archived patient must be restored first (409)."""
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    patient = get_patient_for(membership=context.membership, public_id=patient_id)
+    data = {field: getattr(patient, field) for field in services.EDITABLE_FIELDS}
+    data.update(payload.model_dump(exclude_unset=True))
+    form = _form(context, data, patient)
+    patient = services.patient_update(
+        request=request, actor=context.user, patient=patient, data=form.cleaned_data
+    )
+    context.audit(
+        request,
+        action=Action.UPDATE,
+        object_type="api_call",
+        object_id=str(patient.public_id),
+        operation="patient_update",
+    )
+    return patient_out(patient)

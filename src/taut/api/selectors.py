@@ -1,0 +1,167 @@
+"""Reads for the API, scoped to the member's clinic.
+
+Tokens: owners see every token of the clinic, others their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from taut.api.models import ApiToken
+from taut.charting.models import Measure, SessionAdverseEvent, TreatmentSession
+from taut.clinics.models import Membership
+from taut.clinics.roles import Permission
+from taut.consent.models import Consent
+from taut.patients.models import Patient
+from taut.patients.selectors import get_patient_for
+
+
+def sees_all_tokens(membership: Membership) -> bool:
+    return membership.may(Permission.CLINIC_MANAGE)
+
+
+def tokens_for(*, membership: Membership) -> QuerySet[ApiToken]:
+    tokens = ApiToken.objects.for_clinic(membership.clinic_id).select_related("user", "revoked_by")
+    if not sees_all_tokens(membership):
+        tokens = tokens.filter(user_id=membership.user_id)
+    return tokens.order_by("revoked_at", "-created_at", "-pk")
+
+
+def get_token_for(*, membership: Membership, public_id: uuid.UUID | str) -> ApiToken:
+    """A token the member may manage in their clinic, or 404 (also for another clinic's)."""
+    token = tokens_for(membership=membership).filter(public_id=public_id).first()
+    if token is None:
+        raise Http404("No such API token.")
+    return token
+
+
+# Reads of clinical records for the API. Each starts from `for_clinic`; a record id of another
+# clinic (a session, a consent, or a patient named in a filter) answers 404.
+
+
+def _patient(membership: Membership, public_id: uuid.UUID | None) -> Patient | None:
+    return (
+        None if public_id is None else get_patient_for(membership=membership, public_id=public_id)
+    )
+
+
+def sessions_for_api(
+    *,
+    membership: Membership,
+    patient: uuid.UUID | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: str | None = None,
+) -> QuerySet[TreatmentSession]:
+    sessions = TreatmentSession.objects.for_clinic(membership.clinic_id).select_related(
+        "patient", "clinician", "signed_by"
+    )
+    chosen = _patient(membership, patient)
+    if chosen is not None:
+        sessions = sessions.filter(patient=chosen)
+    if date_from is not None:
+        sessions = sessions.filter(date_of_service__gte=date_from)
+    if date_to is not None:
+        sessions = sessions.filter(date_of_service__lte=date_to)
+    if status:
+        sessions = sessions.filter(status=status)
+    return sessions.order_by("-started_at", "-pk")
+
+
+def get_session_for_api(*, membership: Membership, public_id: uuid.UUID | str) -> TreatmentSession:
+    session = (
+        TreatmentSession.objects.for_clinic(membership.clinic_id)
+        .filter(public_id=public_id)
+        .select_related("clinic", "patient", "clinician", "signed_by")
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session in this clinic.")
+    return session
+
+
+def measures_for_api(
+    *,
+    membership: Membership,
+    session: TreatmentSession | None = None,
+    patient: uuid.UUID | None = None,
+    instrument: str = "",
+    timing: str | None = None,
+    recorded_from: date | None = None,
+    recorded_to: date | None = None,
+) -> QuerySet[Measure]:
+    measures = Measure.objects.for_clinic(membership.clinic_id).select_related("session__patient")
+    if session is not None:
+        measures = measures.filter(session=session)
+    chosen = _patient(membership, patient)
+    if chosen is not None:
+        measures = measures.filter(session__patient=chosen)
+    if instrument:
+        measures = measures.filter(instrument=instrument)
+    if timing:
+        measures = measures.filter(timing=timing)
+    if recorded_from is not None:
+        measures = measures.filter(session__date_of_service__gte=recorded_from)
+    if recorded_to is not None:
+        measures = measures.filter(session__date_of_service__lte=recorded_to)
+    return measures.order_by("-recorded_at", "-pk")
+
+
+def adverse_events_for_api(
+    *,
+    membership: Membership,
+    session: TreatmentSession | None = None,
+    patient: uuid.UUID | None = None,
+    severity: str = "",
+    event: str = "",
+    recorded_from: date | None = None,
+    recorded_to: date | None = None,
+) -> QuerySet[SessionAdverseEvent]:
+    events = SessionAdverseEvent.objects.for_clinic(membership.clinic_id).select_related(
+        "session__patient", "recorded_by"
+    )
+    if session is not None:
+        events = events.filter(session=session)
+    chosen = _patient(membership, patient)
+    if chosen is not None:
+        events = events.filter(session__patient=chosen)
+    if severity:
+        events = events.filter(severity=severity)
+    if event:
+        events = events.filter(event=event)
+    if recorded_from is not None:
+        events = events.filter(session__date_of_service__gte=recorded_from)
+    if recorded_to is not None:
+        events = events.filter(session__date_of_service__lte=recorded_to)
+    return events.order_by("-recorded_at", "-pk")
+
+
+def consents_for_api(
+    *,
+    membership: Membership,
+    patient: uuid.UUID | None = None,
+    kind: str | None = None,
+    withdrawn: bool | None = None,
+) -> QuerySet[Consent]:
+    consents = Consent.objects.for_clinic(membership.clinic_id).select_related(
+        "patient", "document", "taken_by", "withdrawn_by"
+    )
+    chosen = _patient(membership, patient)
+    if chosen is not None:
+        consents = consents.filter(patient=chosen)
+    if kind:
+        consents = consents.filter(document__kind=kind)
+    if withdrawn is not None:
+        consents = consents.filter(withdrawn_at__isnull=not withdrawn)
+    return consents.order_by("-signed_at", "-pk")
+
+
+def get_consent_for_api(*, membership: Membership, public_id: uuid.UUID | str) -> Consent:
+    consent = consents_for_api(membership=membership).filter(public_id=public_id).first()
+    if consent is None:
+        raise Http404("No such consent in this clinic.")
+    return consent
