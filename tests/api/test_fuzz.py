@@ -34,7 +34,7 @@ from tests.api.test_scoping import OPERATIONS
 from tests.clinics.test_scoping import PARAMETER_FACTORIES
 from tests.conftest import World
 
-EXAMPLES = int(os.environ.get("TAUT_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("TAUT_FUZZ_EXAMPLES", "4"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
