@@ -32,6 +32,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "patient_update": {"phone": "303 555 0100"},
     "measure_add": {"instrument": "nprs", "timing": "before", "answers": [6]},
     "adverse_event_add": {"event": "bruising", "severity": "mild", "action_taken": "Ice."},
+    "appointment_book": {
+        "appointment_type": 1,
+        "practitioner": "00000000-0000-4000-8000-000000000001",
+        "location": "00000000-0000-4000-8000-000000000002",
+        "starts_at": "2026-11-24T09:00:00-07:00",
+    },
+    "appointment_cancel": {"reason": "Unwell"},
 }
 
 

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from taut.api.tokens import TOKEN_PREFIX
 from taut.charting.services import SessionRefused
 from taut.patients.services import PatientError
+from taut.scheduling.services import BookingRefused
 
 logger = logging.getLogger("taut.api")
 
@@ -121,6 +122,7 @@ def _handlers() -> list[tuple[type[Exception], Callable[[Exception], ApiError]]]
         (PermissionDenied, lambda exc: ApiError(403, str(exc) or "Your role does not allow this.")),
         (PatientError, lambda exc: ApiError(409, str(exc), code="refused")),
         (SessionRefused, lambda exc: ApiError(409, str(exc), code="refused")),
+        (BookingRefused, lambda exc: ApiError(409, str(exc), code="refused")),
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from taut.api.auth import ApiContext, reader, writer
+from taut.api.endpoints.appointments import AppointmentOut, appointment_book
 from taut.api.errors import ApiError, form_fields
 from taut.api.schemas import (
     READ_ERRORS,
@@ -189,3 +190,10 @@ def patient_update(request: HttpRequest, patient_id: UUID, payload: PatientPatch
         operation="patient_update",
     )
     return patient_out(patient)
+
+
+router.post(
+    "/{patient_id}/appointments",
+    response={201: AppointmentOut, **WRITE_ERRORS},
+    auth=writer(Permission.SCHEDULE_BOOK),
+)(appointment_book)
