@@ -35,6 +35,7 @@ from taut.clinical.safety import entry_check, reconcile_needles
 from taut.clinics.models import Membership
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
+from taut.diary.services import diary_prompts_schedule
 from taut.patients.models import Patient
 from taut.screening.gate import gate_for_patient
 from taut.screening.selectors import screening_latest
@@ -306,6 +307,7 @@ def session_sign(
     session.signed_at = datetime.now(UTC)
     session.signed_by = actor
     session.save()
+    diary_prompts_schedule(session=session)
     _audit(
         request,
         actor,

@@ -1,0 +1,93 @@
+"""Staff pages of the diary: red-flag alerts, their answers, and closing them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from taut.audit.models import Action
+from taut.audit.services import audit_patient_read, audit_record
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.diary import services
+from taut.diary.forms import CloseAlertForm
+from taut.diary.models import RedFlagAlert
+from taut.diary.selectors import (
+    alert_flags,
+    closed_alerts_for,
+    entry_answers,
+    get_alert_for,
+    open_alerts_for,
+    session_diary,
+)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def alert_list(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    open_alerts = open_alerts_for(clinic=clinic)
+    closed = closed_alerts_for(clinic=clinic)
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=clinic,
+        action=Action.VIEW,
+        object_type="red_flag_alerts",
+        object_id="",
+        detail={"open": len(open_alerts), "closed": len(closed)},
+    )
+    return render(request, "diary/alerts.html", {"alerts": open_alerts, "closed": closed})
+
+
+def _alert_page(
+    request: StaffRequest, alert: RedFlagAlert, form: CloseAlertForm, status: int = 200
+) -> HttpResponse:
+    diary = session_diary(session=alert.session)
+    diary["entries"] = [item for item in diary["entries"] if item["row"].pk != alert.entry_id]
+    context = {
+        "alert": alert,
+        "patient": alert.patient,
+        "session": alert.session,
+        "flags": alert_flags(alert),
+        "answers": entry_answers(alert.entry),
+        "diary": diary,
+        "form": form,
+    }
+    return render(request, "diary/alert.html", context, status=status)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def alert_detail(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
+    alert = get_alert_for(membership=request.membership, public_id=alert_id)
+    audit_patient_read(
+        request=request,
+        patient=alert.patient,
+        object_type="red_flag_alert",
+        object_id=str(alert.public_id),
+    )
+    return _alert_page(request, alert, CloseAlertForm())
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def alert_close(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
+    alert = get_alert_for(membership=request.membership, public_id=alert_id)
+    form = CloseAlertForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_close(
+                request=request,
+                actor=request.user,
+                alert=alert,
+                action_taken=form.cleaned_data["action_taken"],
+            )
+        except services.DiaryRefused as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
+        else:
+            messages.success(request, "Alert closed. It stays in the alert history.")
+            return redirect("diary:alert", alert_id=alert.public_id)
+    return _alert_page(request, alert, form)
