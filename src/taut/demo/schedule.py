@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from taut.clinics.models import Clinic, Location
-from taut.messaging.models import Kind, OutboundMessage, Status
+from taut.messaging.models import OutboundMessage, Status
 from taut.patients.models import Patient
 from taut.scheduling.availability import free_slots_for
 from taut.scheduling.models import AppointmentType, BookingChannel, CarePlan
@@ -107,9 +107,10 @@ def seed_schedule(
             rng,
             plan=plan,
         )
-    # The confirmations of seeded bookings count as already sent; their reminders stay queued.
+    # The demo's history is made in one go, so messages that would have gone out already (booking
+    # confirmations, diary prompts of past sessions) count as sent; future reminders stay queued.
     OutboundMessage.objects.for_clinic(clinic).filter(
-        kind=Kind.BOOKING_CONFIRMATION, status=Status.QUEUED
+        status=Status.QUEUED, send_after__lte=now
     ).update(status=Status.SENT, sent_at=now)
     return booked
 
