@@ -162,6 +162,14 @@ def test_every_toml_file_is_loaded():
     loaded = set(load_knowledge().counts())
     assert load_billing().codes  # billing.toml belongs to taut.clinical.billing
     loaded.add("billing.toml")
+    from taut.clinical.education import load_education
+
+    assert load_education().topics  # education.toml belongs to taut.clinical.education
+    loaded.add("education.toml")
+    from taut.clinical.diary import load_diary
+
+    assert load_diary().red_flags  # diary.toml belongs to taut.clinical.diary
+    loaded.add("diary.toml")
     assert {path.name for path in DEFAULT_DIRECTORY.glob("*.toml")} == loaded
 
 

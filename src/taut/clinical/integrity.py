@@ -49,6 +49,7 @@ RECORD_SETS = (
     ("aftercare.toml", "item", "aftercare", "id"),
     ("jurisdictions.toml", "profession", "professions", "id"),
     ("jurisdictions.toml", "jurisdiction", "jurisdictions", "id"),
+    ("codes.toml", "code", "codes", "id"),
 )
 
 MUSCLE_FLAGS = frozenset(
@@ -64,6 +65,7 @@ def check_references(knowledge: Knowledge) -> None:
     _check_adverse_events(knowledge)
     _check_conditions(knowledge)
     _check_jurisdictions(knowledge)
+    _check_codes(knowledge)
 
 
 def records_of(knowledge: Knowledge) -> Iterator[tuple[str, str, BaseModel]]:
@@ -257,3 +259,18 @@ def _overlap(a: JurisdictionRule, b: JurisdictionRule) -> bool:
         and (b.effective_to <= a.effective_from)
     )
     return not (a_ends_first or b_ends_first)
+
+
+def _check_codes(knowledge: Knowledge) -> None:
+    known = {
+        "instrument": {instrument.id for instrument in knowledge.instruments},
+        "side": {"l", "r"},
+    }
+    concepts: set[str] = set()
+    for index, code in enumerate(knowledge.codes):
+        label = record_label("code", index, code.id)
+        kind, concept_id = code.concept.split(":", 1)
+        _unknown("codes.toml", label, kind, [concept_id], known[kind])
+        if code.concept in concepts:
+            raise KnowledgeError("codes.toml", label, f"second code for '{code.concept}'")
+        concepts.add(code.concept)

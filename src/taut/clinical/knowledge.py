@@ -52,7 +52,7 @@ from taut.clinical.practice import (
     Technique,
     UnencodedRow,
 )
-from taut.clinical.records import KnowledgeError, Side, Source, record_label
+from taut.clinical.records import KnowledgeError, Side, Source, TerminologyCode, record_label
 
 __all__ = ["DEFAULT_DIRECTORY", "Knowledge", "KnowledgeError", "UnknownIdError", "load_knowledge"]
 
@@ -116,6 +116,7 @@ class Knowledge:
     professions: tuple[Profession, ...]
     jurisdictions: tuple[Jurisdiction, ...]
     confirm_notice: str
+    codes: tuple[TerminologyCode, ...]
     # Lookup indexes, built by __post_init__.
     _sources: Mapping[str, Source] = field(init=False, repr=False)
     _regions: Mapping[str, Region] = field(init=False, repr=False)
@@ -130,6 +131,7 @@ class Knowledge:
     _instruments: Mapping[str, Instrument] = field(init=False, repr=False)
     _conditions: Mapping[str, Condition] = field(init=False, repr=False)
     _jurisdictions: Mapping[str, Jurisdiction] = field(init=False, repr=False)
+    _codes: Mapping[str, TerminologyCode] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         indexes = {
@@ -146,6 +148,7 @@ class Knowledge:
             "_instruments": _frozen_index(self.instruments, lambda i: i.id),
             "_conditions": _frozen_index(self.conditions, lambda c: c.id),
             "_jurisdictions": _frozen_index(self.jurisdictions, lambda j: j.id),
+            "_codes": _frozen_index(self.codes, lambda c: c.concept),
         }
         for name, index in indexes.items():
             object.__setattr__(self, name, index)
@@ -190,6 +193,10 @@ class Knowledge:
 
     def jurisdiction(self, jurisdiction_id: str) -> Jurisdiction:
         return _lookup("jurisdiction", self._jurisdictions, jurisdiction_id)
+
+    def code_for(self, concept: str) -> TerminologyCode | None:
+        """The checked terminology code of a concept ("instrument:nprs"), or None: use text."""
+        return self._codes.get(concept)
 
     def jurisdiction_for(self, country: str, code: str) -> Jurisdiction:
         """The entry of a state or province, or the country's default entry."""
@@ -244,6 +251,7 @@ class Knowledge:
             "conditions.toml": len(self.conditions),
             "aftercare.toml": len(self.aftercare),
             "jurisdictions.toml": len(self.jurisdictions),
+            "codes.toml": len(self.codes),
         }
 
 
@@ -357,6 +365,7 @@ def _read(directory: Path) -> Knowledge:
     conditions = open_file("conditions.toml")
     aftercare = open_file("aftercare.toml")
     jurisdictions = open_file("jurisdictions.toml")
+    codes = open_file("codes.toml")
     region_records = regions.records("region", Region)
     knowledge = Knowledge(
         directory=directory,
@@ -386,6 +395,7 @@ def _read(directory: Path) -> Knowledge:
         professions=jurisdictions.records("profession", Profession),
         jurisdictions=jurisdictions.records("jurisdiction", Jurisdiction),
         confirm_notice=jurisdictions.string("confirm_notice"),
+        codes=codes.records("code", TerminologyCode),
     )
     for file in opened:
         file.refuse_unread()

@@ -89,3 +89,17 @@ class Source(Frozen):
     citation: Text
     url: str = ""
     doi: str = ""
+
+
+class TerminologyCode(Cited):
+    """A code of an outside terminology (LOINC, SNOMED CT) for a concept the knowledge names.
+
+    `concept` is "<kind>:<id>", e.g. "instrument:nprs" or "side:l"; codes.toml lists only codes
+    whose source was checked, and exports fall back to text for everything else.
+    """
+
+    id: Id
+    concept: Annotated[str, StringConstraints(pattern=r"^(instrument|side):[a-z][a-z0-9_]*$")]
+    system: Text
+    code: Text
+    display: Text

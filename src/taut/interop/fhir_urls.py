@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taut.interop import fhir_views as views
 
 app_name = "fhir"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.base, name="base"),
+    path("metadata", views.base, name="metadata"),
+    path("Patient/<uuid:patient_id>/$everything", views.patient_everything_view, name="everything"),
+    path("$export", views.export_kickoff, name="export"),
+    path("$export-status/<uuid:export_id>", views.export_status, name="export-status"),
+    path(
+        "$export-file/<uuid:export_id>/<str:resource_type>.ndjson",
+        views.export_file,
+        name="export-file",
+    ),
+]

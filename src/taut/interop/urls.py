@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taut.interop import views
 
 app_name = "interop"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("export", views.export_start, name="export"),
+    path("import", views.import_upload, name="upload"),
+    path("import/<uuid:import_id>", views.import_detail, name="import"),
+    path("import/<uuid:import_id>/commit", views.import_commit, name="commit"),
+    path("import/<uuid:import_id>/discard", views.import_discard, name="discard"),
+]

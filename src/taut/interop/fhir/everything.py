@@ -1,0 +1,53 @@
+"""Bundles and manifests: pure functions over resources already built."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from taut.interop.fhir.resources import Resource, _instant
+
+
+def searchset_bundle(resources: list[Resource], *, base_url: str, timestamp: datetime) -> Resource:
+    """The $everything answer: the patient first (mode "match"), then what refers to them."""
+    base = base_url.rstrip("/") + "/"
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "meta": {"lastUpdated": _instant(timestamp)},
+        "type": "searchset",
+        "total": len(resources),
+        "timestamp": _instant(timestamp),
+        "entry": [
+            {
+                "fullUrl": f"{base}{resource['resourceType']}/{resource['id']}",
+                "resource": resource,
+                "search": {"mode": "match" if index == 0 else "include"},
+            }
+            for index, resource in enumerate(resources)
+        ],
+    }
+
+
+def export_manifest(
+    *, transaction_time: datetime, request_url: str, files: list[dict[str, Any]], file_url: Any
+) -> dict[str, Any]:
+    """The Bulk Data status answer once complete; `file_url(type)` gives each file's address."""
+    return {
+        "transactionTime": _instant(transaction_time),
+        "request": request_url,
+        "requiresAccessToken": True,
+        "output": [
+            {"type": entry["type"], "url": file_url(entry["type"]), "count": entry["count"]}
+            for entry in files
+        ],
+        "error": [],
+    }
+
+
+def operation_outcome(message: str, *, code: str = "processing") -> Resource:
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": code, "diagnostics": message}],
+    }

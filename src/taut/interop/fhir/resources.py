@@ -1,0 +1,578 @@
+"""Records -> FHIR R4 resources (as JSON-ready dicts). Pure: no query runs in this module.
+
+Each mapper takes a record whose related rows the caller already loaded, plus the ids of the
+resources it refers to (`Refs`), so that `collect.py` can fetch everything in bulk. Resource ids
+are the records' public UUIDs; rows without one (needling entries, measures, adverse events) get a
+name-based UUID derived from their kind and key, stable from one export to the next.
+
+Every mapper's output validates against `fhir.resources.R4B` (tests/interop/test_resources.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from taut.clinical.knowledge import UnknownIdError, load_knowledge
+from taut.interop.fhir.codes import (
+    ACT_CODE,
+    CONSENT_SCOPE,
+    LATERALITY_EXTENSION,
+    OBSERVATION_CATEGORY,
+    UUID_SYSTEM,
+    coded,
+)
+
+Resource = dict[str, Any]
+
+# A fixed namespace for the ids of rows that have no public UUID of their own.
+TAUT_NAMESPACE = uuid.UUID("6f1b6a1e-4f0b-5c53-9a56-7e0d6b1c2a10")
+
+GENDERS = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+APPOINTMENT_STATUSES = {
+    "booked": "booked",
+    "cancelled": "cancelled",
+    "noshow": "noshow",
+    "fulfilled": "fulfilled",
+}
+CARE_PLAN_STATUSES = {
+    "draft": "draft",
+    "active": "active",
+    "on_hold": "on-hold",
+    "completed": "completed",
+    "cancelled": "revoked",
+    "revoked": "revoked",
+}
+SIDE_NAMES = {"l": "left", "r": "right"}
+TIMING_TEXT = {"before": "before needling", "after": "after needling"}
+
+
+def derived_id(kind: str, key: object) -> str:
+    return str(uuid.uuid5(TAUT_NAMESPACE, f"{kind}:{key}"))
+
+
+def ref(resource_type: str, resource_id: object) -> dict[str, str]:
+    return {"reference": f"{resource_type}/{resource_id}"}
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("FHIR date-times need a time zone; Taut stores aware datetimes.")
+    text = value.isoformat()
+    # The canonical FHIR form of UTC is "Z" (what validators and servers write back).
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _number(value: Decimal | float | int) -> float | int:
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _uuid_identifier(public_id: object) -> dict[str, str]:
+    return {"system": UUID_SYSTEM, "value": f"urn:uuid:{public_id}"}
+
+
+def _telecom(phone: str, email: str) -> list[dict[str, str]]:
+    telecom = []
+    if phone:
+        telecom.append({"system": "phone", "value": phone})
+    if email:
+        telecom.append({"system": "email", "value": email})
+    return telecom
+
+
+def _with(resource: Resource, **optional: Any) -> Resource:
+    """Add the optional elements that have a value (FHIR forbids empty strings and lists)."""
+    for key, value in optional.items():
+        if value not in (None, "", [], {}):
+            resource[key] = value
+    return resource
+
+
+# --- people and places ----------------------------------------------------------------------
+
+
+def organization_resource(clinic: Any) -> Resource:
+    return _with(
+        {
+            "resourceType": "Organization",
+            "id": str(clinic.public_id),
+            "identifier": [_uuid_identifier(clinic.public_id)],
+            "active": True,
+            "name": clinic.name,
+        },
+        telecom=_telecom(clinic.phone, clinic.email),
+        address=[{"text": clinic.address}] if clinic.address else [],
+    )
+
+
+def location_resource(location: Any, *, organization_id: str) -> Resource:
+    return _with(
+        {
+            "resourceType": "Location",
+            "id": str(location.public_id),
+            "identifier": [_uuid_identifier(location.public_id)],
+            "status": "active" if location.is_active else "inactive",
+            "name": location.name,
+            "managingOrganization": ref("Organization", organization_id),
+        },
+        telecom=_telecom(location.phone, ""),
+        address={"text": location.address} if location.address else None,
+    )
+
+
+def patient_resource(patient: Any, *, organization_id: str) -> Resource:
+    name: dict[str, Any] = {"use": "official", "family": patient.family_name}
+    if patient.given_name:
+        name["given"] = patient.given_name.split()
+    return _with(
+        {
+            "resourceType": "Patient",
+            "id": str(patient.public_id),
+            "identifier": [_uuid_identifier(patient.public_id)],
+            "active": patient.archived_at is None,
+            "name": [name],
+            "gender": GENDERS.get(patient.sex, "unknown"),
+            "birthDate": patient.date_of_birth.isoformat(),
+            "managingOrganization": ref("Organization", organization_id),
+        },
+        telecom=_telecom(patient.phone, patient.email),
+        address=[{"text": patient.address}] if patient.address else [],
+    )
+
+
+def practitioner_resource(user: Any, profile: Any | None = None) -> Resource:
+    """A clinician; the credentials come from the clinic's PractitionerProfile when there is one."""
+    name = _with({"text": user.get_full_name() or user.username}, family=user.last_name)
+    if user.first_name:
+        name["given"] = user.first_name.split()
+    resource: Resource = {
+        "resourceType": "Practitioner",
+        "id": str(user.public_id),
+        "identifier": [_uuid_identifier(user.public_id)],
+        "active": user.is_active,
+        "name": [name],
+    }
+    if profile is not None:
+        resource["qualification"] = [
+            {
+                "identifier": [
+                    {"type": {"text": "Licence number"}, "value": profile.licence_number}
+                ],
+                "code": {"text": profile.get_profession_display()},
+                "period": _with(
+                    {"end": profile.licence_expires.isoformat()},
+                    start=profile.licensed_since.isoformat() if profile.licensed_since else None,
+                ),
+            },
+            {
+                "code": {
+                    "text": f"Dry-needling training: {profile.training_course}, "
+                    f"{profile.training_hours} hours"
+                },
+                "period": {"start": profile.training_date.isoformat()},
+            },
+        ]
+    return resource
+
+
+# --- the treatment session ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRefs:
+    """What a session's resources point at, loaded by the caller."""
+
+    encounter_id: str
+    patient_id: str
+    practitioner_id: str
+    organization_id: str
+    started_at: datetime
+    signed: bool
+
+
+def session_refs(
+    session: Any, *, patient_id: str, practitioner_id: str, organization_id: str
+) -> SessionRefs:
+    return SessionRefs(
+        encounter_id=str(session.public_id),
+        patient_id=patient_id,
+        practitioner_id=practitioner_id,
+        organization_id=organization_id,
+        started_at=session.started_at,
+        signed=session.status == "signed",
+    )
+
+
+def encounter_resource(session: Any, refs: SessionRefs) -> Resource:
+    period: dict[str, str] = {"start": _instant(session.started_at)}
+    if session.signed_at is not None:
+        period["end"] = _instant(session.signed_at)
+    return _with(
+        {
+            "resourceType": "Encounter",
+            "id": refs.encounter_id,
+            "identifier": [_uuid_identifier(refs.encounter_id)],
+            "status": "finished" if refs.signed else "in-progress",
+            "class": {"system": ACT_CODE, "code": "AMB", "display": "ambulatory"},
+            "type": [{"text": "Dry needling session"}],
+            "subject": ref("Patient", refs.patient_id),
+            "participant": [{"individual": ref("Practitioner", refs.practitioner_id)}],
+            "period": period,
+            "serviceProvider": ref("Organization", refs.organization_id),
+        },
+        reasonCode=[{"text": session.diagnosis_codes}] if session.diagnosis_codes else [],
+    )
+
+
+def _muscle_name(muscle_id: str) -> str:
+    try:
+        return load_knowledge().muscle(muscle_id).name
+    except UnknownIdError:
+        return muscle_id.replace("_", " ")
+
+
+def _technique_name(technique_id: str) -> str:
+    try:
+        return load_knowledge().technique(technique_id).name
+    except UnknownIdError:
+        return technique_id.replace("_", " ")
+
+
+def _entry_note(entry: Any) -> str:
+    parts = [f"{entry.needles_in} needle(s) in"]
+    if entry.needles_out is not None:
+        parts.append(f"{entry.needles_out} out")
+    if entry.depth_mm is not None:
+        parts.append(f"depth {_number(entry.depth_mm)} mm")
+    if entry.insertions is not None:
+        parts.append(f"{entry.insertions} insertion(s)")
+    parts.append(f"local twitch: {entry.twitch}")
+    if entry.minutes_in is not None:
+        parts.append(f"{entry.minutes_in} min in situ")
+    if entry.frequency_hz is not None:
+        parts.append(
+            f"electrical stimulation {_number(entry.frequency_hz)} Hz"
+            + (f", {entry.pulse_width_us} µs" if entry.pulse_width_us is not None else "")
+            + (f", {_number(entry.intensity_ma)} mA" if entry.intensity_ma is not None else "")
+            + (
+                f", {entry.stimulation_minutes} min"
+                if entry.stimulation_minutes is not None
+                else ""
+            )
+        )
+    return "; ".join(parts)
+
+
+def procedure_resource(entry: Any, refs: SessionRefs, *, lot_number: str = "") -> Resource:
+    """One muscle needled on one side: bodySite carries the muscle (text) and the laterality."""
+    side = SIDE_NAMES.get(entry.side, entry.side)
+    body_site: dict[str, Any] = {"text": f"{_muscle_name(entry.muscle)}, {side}"}
+    laterality = coded(f"side:{entry.side}", side)
+    if "coding" in laterality:
+        body_site["extension"] = [{"url": LATERALITY_EXTENSION, "valueCodeableConcept": laterality}]
+    note = _entry_note(entry) + (f"; needle lot {lot_number}" if lot_number else "")
+    return {
+        "resourceType": "Procedure",
+        "id": derived_id("needling-entry", entry.pk),
+        "status": "completed" if refs.signed else "in-progress",
+        "code": {"text": f"Dry needling ({_technique_name(entry.technique)})"},
+        "subject": ref("Patient", refs.patient_id),
+        "encounter": ref("Encounter", refs.encounter_id),
+        "performedDateTime": _instant(refs.started_at),
+        "performer": [{"actor": ref("Practitioner", refs.practitioner_id)}],
+        "bodySite": [body_site],
+        "note": [{"text": note}],
+    }
+
+
+def _instrument_name(instrument_id: str) -> str:
+    try:
+        instrument = load_knowledge().instrument(instrument_id)
+    except UnknownIdError:
+        return instrument_id
+    return f"{instrument.name} ({instrument.abbreviation})"
+
+
+def observation_resource(measure: Any, refs: SessionRefs) -> Resource:
+    """A measure's score, coded where codes.toml cites a code (NPRS: LOINC), else as text."""
+    return _with(
+        {
+            "resourceType": "Observation",
+            "id": derived_id("measure", measure.pk),
+            "status": "final" if refs.signed else "preliminary",
+            "category": [
+                {
+                    "coding": [
+                        {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+                    ]
+                }
+            ],
+            "code": coded(f"instrument:{measure.instrument}", _instrument_name(measure.instrument)),
+            "subject": ref("Patient", refs.patient_id),
+            "encounter": ref("Encounter", refs.encounter_id),
+            "effectiveDateTime": _instant(measure.recorded_at),
+            "performer": [ref("Practitioner", refs.practitioner_id)],
+            "valueQuantity": {"value": _number(measure.score), "unit": measure.unit},
+            "note": [{"text": f"Taken {TIMING_TEXT.get(measure.timing, measure.timing)}."}],
+        },
+        bodySite={"text": measure.site} if measure.site else None,
+    )
+
+
+def instrument_response_resource(measure: Any, refs: SessionRefs) -> Resource | None:
+    """The item answers of a questionnaire measure, or None when it has no item answers."""
+    answers = [a for a in (measure.answers or []) if isinstance(a, int | float)]
+    if not answers:
+        return None
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": derived_id("measure-answers", measure.pk),
+        "status": "completed",
+        "subject": ref("Patient", refs.patient_id),
+        "encounter": ref("Encounter", refs.encounter_id),
+        "authored": _instant(measure.recorded_at),
+        "author": ref("Practitioner", refs.practitioner_id),
+        "item": [
+            {
+                "linkId": f"{measure.instrument}.{number}",
+                "text": f"{_instrument_name(measure.instrument)}, item {number}",
+                "answer": [{"valueDecimal": float(answer)}],
+            }
+            for number, answer in enumerate(answers, start=1)
+        ],
+    }
+
+
+def adverse_event_resource(event: Any, refs: SessionRefs, *, recorder_id: str) -> Resource:
+    try:
+        label = load_knowledge().adverse_event(event.event).label
+    except UnknownIdError:
+        label = event.event.replace("_", " ")
+    return {
+        "resourceType": "AdverseEvent",
+        "id": derived_id("adverse-event", event.pk),
+        "actuality": "actual",
+        "event": {"text": label},
+        "subject": ref("Patient", refs.patient_id),
+        "encounter": ref("Encounter", refs.encounter_id),
+        "date": _instant(event.recorded_at),
+        "recorder": ref("Practitioner", recorder_id),
+        # Taut's severity classes (mild / significant / serious, after White et al.) are not
+        # the FHIR severity codes (mild / moderate / severe), so they travel as text.
+        "severity": {"text": event.severity},
+        "outcome": {"text": event.action_taken[:1000]},
+        "suspectEntity": [{"instance": ref("Encounter", refs.encounter_id)}],
+    }
+
+
+# --- intake and consent ---------------------------------------------------------------------
+
+
+def _answer(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, bool):
+        return [{"valueBoolean": value}]
+    if isinstance(value, int):
+        return [{"valueInteger": value}]
+    if isinstance(value, float):
+        return [{"valueDecimal": value}]
+    if isinstance(value, list):
+        return [{"valueString": str(item)} for item in value]
+    if value in (None, ""):
+        return []
+    return [{"valueString": str(value)}]
+
+
+def _question_text(fact_id: str) -> str:
+    try:
+        return load_knowledge().question(fact_id).text
+    except UnknownIdError:
+        return fact_id.replace("_", " ")
+
+
+def intake_response_resource(
+    intake: Any, *, patient_id: str, author: tuple[str, str] | None
+) -> Resource:
+    """One intake version; `author` is ("Patient" | "Practitioner", id) of who submitted it."""
+    items = []
+    for fact_id in sorted(intake.facts):
+        answer = _answer(intake.facts[fact_id])
+        item: dict[str, Any] = {"linkId": fact_id, "text": _question_text(fact_id)}
+        if answer:
+            item["answer"] = answer
+        items.append(item)
+    for link, text, value in (
+        ("medications", "Medications", intake.medications),
+        ("conditions", "Conditions", intake.conditions),
+        ("previous_needling", "Previous dry needling", intake.get_previous_needling_display()),
+        ("previous_needling_notes", "About previous needling", intake.previous_needling_notes),
+    ):
+        if value:
+            items.append({"linkId": link, "text": text, "answer": [{"valueString": value}]})
+    resource = _with(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(intake.public_id),
+            "identifier": _uuid_identifier(intake.public_id),
+            "status": "completed",
+            "subject": ref("Patient", patient_id),
+            "authored": _instant(intake.submitted_at),
+        },
+        item=items,
+    )
+    if author is not None:
+        resource["author"] = ref(*author)
+    resource["source"] = ref("Patient", patient_id)
+    return resource
+
+
+def consent_resource(
+    consent: Any, *, patient_id: str, organization_id: str, document: Any
+) -> Resource:
+    provision: dict[str, Any] = {"type": "permit", "period": {"start": _instant(consent.signed_at)}}
+    if consent.withdrawn_at is not None:
+        provision["period"]["end"] = _instant(consent.withdrawn_at)
+    return {
+        "resourceType": "Consent",
+        "id": str(consent.public_id),
+        "identifier": [_uuid_identifier(consent.public_id)],
+        "status": "inactive" if consent.withdrawn_at is not None else "active",
+        "scope": {
+            "coding": [{"system": CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]
+        },
+        "category": [{"text": document.get_kind_display()}],
+        "patient": ref("Patient", patient_id),
+        "dateTime": _instant(consent.signed_at),
+        "performer": [ref("Patient", patient_id)],
+        "organization": [ref("Organization", organization_id)],
+        "sourceAttachment": {
+            "contentType": "application/pdf",
+            "title": f"{document.title}, version {document.version} (SHA-256 {consent.pdf_sha256})",
+        },
+        "policyRule": {"text": f"{document.title}, version {document.version}"},
+        "provision": provision,
+    }
+
+
+# --- scheduling (the lead maps the scheduling models onto these facts) ----------------------
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    id: str
+    patient_id: str
+    practitioner_id: str
+    location_id: str | None
+    start: datetime
+    end: datetime
+    status: str  # booked / cancelled / noshow / fulfilled
+    type_name: str
+    minutes: int
+
+
+def appointment_resource(facts: AppointmentFacts) -> Resource:
+    status = APPOINTMENT_STATUSES.get(facts.status)
+    if status is None:
+        raise ValueError(f"unknown appointment status {facts.status!r}")
+    participation = "declined" if status == "cancelled" else "accepted"
+    participants = [
+        {"actor": ref("Patient", facts.patient_id), "status": participation},
+        {"actor": ref("Practitioner", facts.practitioner_id), "status": participation},
+    ]
+    if facts.location_id:
+        participants.append({"actor": ref("Location", facts.location_id), "status": "accepted"})
+    return {
+        "resourceType": "Appointment",
+        "id": facts.id,
+        "status": status,
+        "serviceType": [{"text": facts.type_name}],
+        "start": _instant(facts.start),
+        "end": _instant(facts.end),
+        "minutesDuration": facts.minutes,
+        "participant": participants,
+    }
+
+
+@dataclass(frozen=True)
+class CarePlanFacts:
+    id: str
+    patient_id: str
+    period_start: date
+    period_end: date | None
+    status: str  # draft / active / on_hold / completed / cancelled
+    planned_sessions: int
+    frequency_per_week: int
+    author_practitioner_id: str
+    goals: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+
+def care_plan_resource(facts: CarePlanFacts) -> Resource:
+    """A course of dry needling; goals and conditions travel as contained resources (text)."""
+    status = CARE_PLAN_STATUSES.get(facts.status)
+    if status is None:
+        raise ValueError(f"unknown care plan status {facts.status!r}")
+    subject = ref("Patient", facts.patient_id)
+    contained: list[Resource] = []
+    for number, text in enumerate(facts.conditions, start=1):
+        contained.append(
+            {
+                "resourceType": "Condition",
+                "id": f"condition{number}",
+                "code": {"text": text},
+                "subject": subject,
+            }
+        )
+    for number, text in enumerate(facts.goals, start=1):
+        contained.append(
+            {
+                "resourceType": "Goal",
+                "id": f"goal{number}",
+                "lifecycleStatus": "active",
+                "description": {"text": text},
+                "subject": subject,
+            }
+        )
+    period: dict[str, str] = {"start": facts.period_start.isoformat()}
+    if facts.period_end is not None:
+        period["end"] = facts.period_end.isoformat()
+    detail_status = {"completed": "completed", "revoked": "cancelled", "on-hold": "on-hold"}.get(
+        status, "scheduled"
+    )
+    return _with(
+        {
+            "resourceType": "CarePlan",
+            "id": facts.id,
+            "status": status,
+            "intent": "plan",
+            "title": "Dry needling plan of care",
+            "subject": subject,
+            "period": period,
+            "author": ref("Practitioner", facts.author_practitioner_id),
+            "activity": [
+                {
+                    "detail": {
+                        "kind": "ServiceRequest",
+                        "code": {"text": "Dry needling"},
+                        "status": detail_status,
+                        "scheduledTiming": {
+                            "repeat": {
+                                "frequency": facts.frequency_per_week,
+                                "period": 1,
+                                "periodUnit": "wk",
+                            }
+                        },
+                        "quantity": {"value": facts.planned_sessions, "unit": "sessions"},
+                        "description": f"{facts.planned_sessions} sessions, "
+                        f"{facts.frequency_per_week} a week",
+                    }
+                }
+            ],
+        },
+        contained=contained,
+        addresses=[{"reference": f"#condition{n}"} for n in range(1, len(facts.conditions) + 1)],
+        goal=[{"reference": f"#goal{n}"} for n in range(1, len(facts.goals) + 1)],
+    )

@@ -1,0 +1,170 @@
+"""FHIR R4 endpoints: Patient/$everything and Bulk Data $export (kick-off, status, files).
+
+Authentication is the staff session for now (CLINICAL_VIEW for $everything, DATA_EXPORT for
+$export); the views only need `request.membership`, so a bearer-token middleware that sets it can
+serve API clients later without touching them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from taut.audit.models import Action
+from taut.audit.services import audit_patient_read, audit_record
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.interop.fhir import bulk
+from taut.interop.fhir.codes import FHIR_JSON, NDJSON
+from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
+from taut.interop.fhir.everything import export_manifest, operation_outcome, searchset_bundle
+from taut.interop.models import ExportStatus
+from taut.interop.selectors import get_export_for
+from taut.patients.selectors import get_patient_for
+
+NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
+
+
+def fhir_response(body: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=FHIR_JSON)
+
+
+@require_GET
+@staff_required(Permission.CLINICAL_VIEW)
+def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_patient_read(request=request, patient=patient, object_type="fhir_everything")
+    bundle = searchset_bundle(
+        patient_everything(patient),
+        base_url=request.build_absolute_uri(reverse("fhir:base")),
+        timestamp=datetime.now(UTC),
+    )
+    return fhir_response(bundle)
+
+
+@require_GET
+@staff_required(Permission.CLINICAL_VIEW)
+def base(request: StaffRequest) -> HttpResponse:
+    """The base URL references resolve against; it lists what Taut serves."""
+    return fhir_response(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": datetime.now(UTC).date().isoformat(),
+            "kind": "instance",
+            "fhirVersion": "4.0.1",
+            "format": ["json"],
+            "rest": [
+                {
+                    "mode": "server",
+                    "resource": [{"type": kind} for kind in RESOURCE_TYPES],
+                    "operation": [
+                        {
+                            "name": "everything",
+                            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                        },
+                        {
+                            "name": "export",
+                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(Permission.DATA_EXPORT)
+def export_kickoff(request: StaffRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    output_format = params.get("_outputFormat", "")
+    if output_format and output_format not in NDJSON_FORMATS:
+        return fhir_response(
+            operation_outcome(
+                f"Only NDJSON is offered, not {output_format}.", code="not-supported"
+            ),
+            status=400,
+        )
+    if params.get("_since"):
+        return fhir_response(
+            operation_outcome("_since is not supported; export everything.", code="not-supported"),
+            status=400,
+        )
+    try:
+        types = bulk.parse_types(params.get("_type", ""))
+    except bulk.ExportError as refused:
+        return fhir_response(operation_outcome(str(refused), code="not-supported"), status=400)
+    job = bulk.export_request(
+        request=request,
+        membership=request.membership,
+        request_url=request.build_absolute_uri(),
+        types=types,
+    )
+    status_url = request.build_absolute_uri(
+        reverse("fhir:export-status", kwargs={"export_id": job.public_id})
+    )
+    response = HttpResponse(status=202)
+    response["Content-Location"] = status_url
+    return response
+
+
+@require_GET
+@staff_required(Permission.DATA_EXPORT)
+def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
+    job = get_export_for(membership=request.membership, public_id=export_id)
+    if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        response = HttpResponse(status=202)
+        response["X-Progress"] = str(job.get_status_display())
+        response["Retry-After"] = "5"
+        return response
+    if job.status == ExportStatus.FAILED:
+        return fhir_response(operation_outcome(f"The export failed: {job.error}"), status=500)
+
+    def file_url(kind: str) -> str:
+        return request.build_absolute_uri(
+            reverse("fhir:export-file", kwargs={"export_id": job.public_id, "resource_type": kind})
+        )
+
+    assert job.finished_at is not None  # noqa: S101 - a done job always has one
+    return HttpResponse(
+        json.dumps(
+            export_manifest(
+                transaction_time=job.started_at or job.finished_at,
+                request_url=job.request_url,
+                files=job.files,
+                file_url=file_url,
+            )
+        ),
+        content_type="application/json",
+    )
+
+
+@require_GET
+@staff_required(Permission.DATA_EXPORT)
+def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
+    job = get_export_for(membership=request.membership, public_id=export_id)
+    entry = next((e for e in job.files if e.get("type") == resource_type), None)
+    if job.status != ExportStatus.DONE or entry is None:
+        raise Http404("No such file in this export.")
+    path = bulk.export_directory(job) / entry["file"]
+    if not path.is_file():
+        raise Http404("The export's files have been removed.")
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=job.clinic,
+        action=Action.EXPORT,
+        object_type="fhir_export_file",
+        object_id=str(job.public_id),
+        detail={"type": resource_type, "count": entry["count"]},
+    )
+    # Streamed: a large clinic's files run to gigabytes.
+    return FileResponse(  # type: ignore[return-value]
+        path.open("rb"), content_type=NDJSON, as_attachment=True, filename=entry["file"]
+    )

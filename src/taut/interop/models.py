@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from taut.clinics.models import ScopedManager
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ExportJob(models.Model):
+    """One FHIR bulk export ($export) of a clinic: NDJSON files under VAR_DIR/exports."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    request_url = models.CharField(max_length=500)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # [{"type": "Patient", "file": "Patient.ndjson", "count": 40, "sha256": "..."}]
+    files = models.JSONField(default=list, blank=True)
+    resource_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "-requested_at"], name="export_latest")]
+
+    def __str__(self) -> str:
+        return f"Export {self.public_id} ({self.status})"
+
+
+class ImportKind(models.TextChoices):
+    CSV = "csv", "Patients from CSV"
+    FHIR = "fhir", "Patients from a FHIR Bundle"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    COMMITTED = "committed", "Imported"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file between upload and commit. Its content is erased once it is imported
+    or discarded; the row stays as the record of what was imported."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    filename = models.CharField(max_length=200)
+    content = models.TextField(blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "-uploaded_at"], name="import_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"

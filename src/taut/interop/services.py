@@ -1,0 +1,174 @@
+"""Writes of the import workflow: upload, map columns, commit (all or skipping bad rows), discard.
+
+A commit re-checks every row inside its transaction, so what is written is what the dry run
+showed at that moment; each created patient gets its own audit entry from `patient_create`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from taut.audit.models import Action
+from taut.audit.services import audit_record
+from taut.clinics.models import Membership
+from taut.interop.imports import csv_patients, fhir_patients
+from taut.interop.imports.rows import RowReport, check_rows
+from taut.interop.models import ImportBatch, ImportKind, ImportStatus
+from taut.patients.services import patient_create
+
+
+class ImportRefused(Exception):
+    """An import step the rules refuse; the message is shown to the user."""
+
+
+def dry_run(batch: ImportBatch, *, today: date) -> list[RowReport]:
+    """Every row of the batch checked, nothing written."""
+    if batch.kind == ImportKind.CSV:
+        mapping = {k: v for k, v in batch.mapping.items() if k != "date_format"}
+        rows = csv_patients.candidates(
+            batch.content, mapping, batch.mapping.get("date_format", "iso")
+        )
+    else:
+        rows = fhir_patients.candidates(batch.content)
+    return check_rows(rows, clinic=batch.clinic, today=today)
+
+
+@transaction.atomic
+def import_upload(
+    *, request: HttpRequest | None, membership: Membership, kind: str, filename: str, raw: bytes
+) -> ImportBatch:
+    """Store an uploaded file for review; a file that cannot be read is refused at once."""
+    columns: list[str] = []
+    mapping: dict[str, Any] = {}
+    try:
+        if kind == ImportKind.CSV:
+            text = csv_patients.decode(raw)
+            columns, rows = csv_patients.read_table(text)
+            mapping = {**csv_patients.guess_mapping(columns), "date_format": "iso"}
+            count = len(rows)
+        elif kind == ImportKind.FHIR:
+            if len(raw) > fhir_patients.MAX_BYTES:
+                raise ImportRefused("The file is larger than 5 MB; split it.")
+            text = raw.decode("utf-8-sig")
+            count = len(fhir_patients.parse(text))
+        else:
+            raise ImportRefused(f"Unknown import kind {kind!r}.")
+    except (csv_patients.CsvError, fhir_patients.FhirImportError) as unreadable:
+        raise ImportRefused(str(unreadable)) from None
+    except UnicodeDecodeError:
+        raise ImportRefused("The file is not UTF-8 text.") from None
+    batch = ImportBatch.objects.create(
+        clinic=membership.clinic,
+        kind=kind,
+        filename=filename[:200],
+        content=text,
+        columns=columns,
+        mapping=mapping,
+        row_count=count,
+        uploaded_by=membership.user,
+        uploaded_at=datetime.now(UTC),
+    )
+    audit_record(
+        request=request,
+        actor=membership.user,
+        clinic=membership.clinic,
+        action=Action.CREATE,
+        object_type="import_batch",
+        object_id=str(batch.public_id),
+        detail={"kind": kind, "rows": count},
+    )
+    return batch
+
+
+def _refuse_closed(batch: ImportBatch) -> None:
+    if batch.status != ImportStatus.PENDING:
+        raise ImportRefused(f"This import is already {batch.get_status_display().lower()}.")
+
+
+@transaction.atomic
+def import_map_columns(
+    *, request: HttpRequest | None, actor: Any, batch: ImportBatch, mapping: dict[str, str]
+) -> ImportBatch:
+    _refuse_closed(batch)
+    if batch.kind != ImportKind.CSV:
+        raise ImportRefused("Only a CSV import has columns to map.")
+    fields = {k: v for k, v in mapping.items() if k != "date_format"}
+    problems = csv_patients.mapping_problems(fields, batch.columns)
+    if mapping.get("date_format") not in csv_patients.DATE_FORMATS:
+        problems.append("Choose how the dates of birth are written.")
+    if problems:
+        raise ImportRefused(" ".join(problems))
+    batch.mapping = mapping
+    batch.save(update_fields=["mapping"])
+    return batch
+
+
+@transaction.atomic
+def import_commit(
+    *, request: HttpRequest | None, actor: Any, batch: ImportBatch, skip_bad: bool, today: date
+) -> ImportBatch:
+    """Create the patients: all rows, or (when the user accepts it) only the rows that pass."""
+    batch = ImportBatch.objects.select_for_update().select_related("clinic").get(pk=batch.pk)
+    _refuse_closed(batch)
+    if batch.kind == ImportKind.CSV:
+        problems = csv_patients.mapping_problems(
+            {k: v for k, v in batch.mapping.items() if k != "date_format"}, batch.columns
+        )
+        if problems:
+            raise ImportRefused(" ".join(problems))
+    reports = dry_run(batch, today=today)
+    bad = [report for report in reports if not report.ok]
+    if bad and not skip_bad:
+        raise ImportRefused(
+            f"{len(bad)} of {len(reports)} rows have errors. Correct the file, or choose to "
+            "skip the rows with errors."
+        )
+    good = [report for report in reports if report.ok]
+    if not good:
+        raise ImportRefused("No row passes the checks; there is nothing to import.")
+    created = [
+        patient_create(request=request, actor=actor, clinic=batch.clinic, data=report.data)
+        for report in good
+    ]
+    batch.status = ImportStatus.COMMITTED
+    batch.created_count, batch.skipped_count = len(created), len(bad)
+    batch.finished_at = datetime.now(UTC)
+    batch.content = ""  # the patients are in the register now; the upload is not kept
+    batch.save()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=batch.clinic,
+        action=Action.UPDATE,
+        object_type="import_batch",
+        object_id=str(batch.public_id),
+        detail={
+            "committed": True,
+            "created": len(created),
+            "skipped_lines": [report.line for report in bad],
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def import_discard(*, request: HttpRequest | None, actor: Any, batch: ImportBatch) -> ImportBatch:
+    _refuse_closed(batch)
+    batch.status = ImportStatus.DISCARDED
+    batch.content = ""
+    batch.finished_at = datetime.now(UTC)
+    batch.save(update_fields=["status", "content", "finished_at"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=batch.clinic,
+        action=Action.ARCHIVE,
+        object_type="import_batch",
+        object_id=str(batch.public_id),
+        detail={"discarded": True},
+    )
+    return batch
