@@ -433,3 +433,21 @@ def test_collecting_a_clinic_does_not_query_per_row(
 ) -> None:
     with django_assert_max_num_queries(25):
         list(clinic_resources(demo))
+
+
+def test_appointments_and_care_plans_are_exported_and_validate(world: Any) -> None:
+    from taut.interop.fhir.collect import patient_everything
+    from tests.scheduling.conftest import TUESDAY, at, book, make_desk, make_plan
+
+    desk = make_desk(world)
+    book(desk, at(TUESDAY, 9))
+    make_plan(world)
+    resources = patient_everything(world.patient_a)
+    kinds = [r["resourceType"] for r in resources]
+    assert "Appointment" in kinds and "CarePlan" in kinds
+    for resource in resources:
+        if resource["resourceType"] in {"Appointment", "CarePlan"}:
+            assert validate(resource) == resource
+    plan = next(r for r in resources if r["resourceType"] == "CarePlan")
+    assert plan["status"] == "active"
+    assert [g["description"]["text"] for g in plan["contained"] if g["resourceType"] == "Goal"]

@@ -23,7 +23,9 @@ from taut.charting.models import (
 from taut.clinics.models import Clinic, Location, Membership
 from taut.consent.models import Consent, ConsentDocument
 from taut.interop.fhir import resources as fhir
+from taut.interop.fhir.scheduling import appointment_resources, care_plan_resources
 from taut.patients.models import Patient
+from taut.scheduling.models import Appointment, CarePlan
 from taut.screening.models import Intake
 
 BATCH = 2000
@@ -39,6 +41,8 @@ RESOURCE_TYPES = (
     "Procedure",
     "Observation",
     "AdverseEvent",
+    "Appointment",
+    "CarePlan",
 )
 
 
@@ -181,6 +185,10 @@ def clinic_resources(clinic: Clinic) -> Iterator[fhir.Resource]:
         users=users,
         organization_id=organization_id,
     )
+    yield from appointment_resources(
+        Appointment.objects.for_clinic(clinic), patient_ids=patient_ids
+    )
+    yield from care_plan_resources(CarePlan.objects.for_clinic(clinic), patient_ids=patient_ids)
 
 
 def patient_everything(patient: Patient) -> list[fhir.Resource]:
@@ -191,6 +199,8 @@ def patient_everything(patient: Patient) -> list[fhir.Resource]:
     sessions = TreatmentSession.objects.for_clinic(clinic).filter(patient=patient)
     intakes = Intake.objects.for_clinic(clinic).filter(patient=patient)
     consents = Consent.objects.for_clinic(clinic).filter(patient=patient)
+    appointments = Appointment.objects.for_clinic(clinic).filter(patient=patient)
+    plans = CarePlan.objects.for_clinic(clinic).filter(patient=patient)
     users = UserIds()
     records = [
         *intake_resources(
@@ -208,8 +218,12 @@ def patient_everything(patient: Patient) -> list[fhir.Resource]:
             users=users,
             organization_id=organization_id,
         ),
+        *appointment_resources(appointments, patient_ids={patient.pk: patient_id}),
+        *care_plan_resources(plans, patient_ids={patient.pk: patient_id}),
     ]
     clinicians = set(sessions.values_list("clinician_id", flat=True))
+    clinicians |= set(appointments.values_list("practitioner_id", flat=True))
+    clinicians |= set(plans.values_list("author_id", flat=True))
     clinicians |= set(
         SessionAdverseEvent.objects.for_clinic(clinic)
         .filter(session__patient=patient)

@@ -34,6 +34,7 @@ TAUT_NAMESPACE = uuid.UUID("6f1b6a1e-4f0b-5c53-9a56-7e0d6b1c2a10")
 GENDERS = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 APPOINTMENT_STATUSES = {
     "booked": "booked",
+    "arrived": "arrived",
     "cancelled": "cancelled",
     "noshow": "noshow",
     "fulfilled": "fulfilled",
