@@ -76,9 +76,9 @@ def test_demo_patients_stand_at_different_steps_of_the_pathway(db: None) -> None
     seed_demo(password="x-demo-password")
     assert ConsentDocument.objects.count() == 2
     records = ScreeningRecord.objects.all()
-    assert records.count() == 6
+    assert records.count() == 6 + 4  # the pathway, and the four outcome histories (demo/outcomes)
     assert records.filter(blocked=True).count() == 1  # the patient with needle phobia
-    assert Consent.objects.count() == 5
+    assert Consent.objects.count() == 5 + 4
 
 
 def test_demo_has_stock_credentials_and_a_signed_session(db: None) -> None:
@@ -87,5 +87,7 @@ def test_demo_has_stock_credentials_and_a_signed_session(db: None) -> None:
     seed_demo(password="x-demo-password")
     assert NeedleLot.objects.count() == 3
     assert PractitionerProfile.objects.count() == 2
-    session = TreatmentSession.objects.get()
+    assert TreatmentSession.objects.count() == 1 + 18  # one pathway session, 18 in the histories
+    session = TreatmentSession.objects.order_by("pk").first()
+    assert session is not None
     assert session.is_signed and session.billing["codes"][0]["code"] == "20560"

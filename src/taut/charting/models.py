@@ -95,6 +95,16 @@ class TreatmentSession(models.Model):
         "screening.ScreeningRecord", on_delete=models.PROTECT, related_name="+"
     )
     consent = models.ForeignKey("consent.Consent", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        "clinics.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Nullable so that adding it never makes SQLite rebuild the table (and drop its triggers).
+    condition = models.CharField(  # noqa: DJ001
+        max_length=40,
+        null=True,
+        blank=True,
+        help_text="The condition treated: an id of conditions.toml.",
+    )
     started_at = models.DateTimeField()
     date_of_service = models.DateField()
     first_session = models.BooleanField()
@@ -122,7 +132,15 @@ class TreatmentSession(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["clinic", "patient", "-started_at"], name="session_patient")
+            models.Index(fields=["clinic", "patient", "-started_at"], name="session_patient"),
+            # The outcomes dashboard: every filter starts from the clinic and a date range.
+            models.Index(fields=["clinic", "status", "date_of_service"], name="session_day"),
+            models.Index(
+                fields=["clinic", "clinician", "date_of_service"], name="session_clinician_day"
+            ),
+            models.Index(
+                fields=["clinic", "location", "date_of_service"], name="session_location_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +180,11 @@ class NeedlingEntry(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        indexes = [models.Index(fields=["clinic", "lot"], name="entry_lot")]
+        indexes = [
+            models.Index(fields=["clinic", "lot"], name="entry_lot"),
+            models.Index(fields=["session", "technique"], name="entry_session_technique"),
+            models.Index(fields=["session", "muscle"], name="entry_session_muscle"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.muscle} ({self.side})"
@@ -182,6 +204,9 @@ class SessionAdverseEvent(models.Model):
     recorded_at = models.DateTimeField()
 
     objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["session", "event", "severity"], name="event_session")]
 
     def __str__(self) -> str:
         return f"{self.event} ({self.severity})"
@@ -226,7 +251,8 @@ class Measure(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["clinic", "instrument", "recorded_at"], name="measure_instrument")
+            models.Index(fields=["clinic", "instrument", "recorded_at"], name="measure_instrument"),
+            models.Index(fields=["session", "instrument", "timing"], name="measure_session"),
         ]
 
     def __str__(self) -> str:

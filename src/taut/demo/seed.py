@@ -15,7 +15,9 @@ from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.demo import people
 from taut.demo.charting import seed_profiles, seed_signed_session, seed_stock
+from taut.demo.outcomes import seed_outcome_histories
 from taut.demo.pathway import seed_pathway
+from taut.demo.schedule import seed_schedule
 from taut.patients.models import Patient, Sex
 from taut.patients.services import _refresh_search_keys
 
@@ -120,6 +122,26 @@ def seed_demo(
         today=today,
     )
     progress("needle stock, clinicians' credentials, one signed session")
+    seed_outcome_histories(
+        clinic=clinic,
+        clinician=staff["clinician"],
+        desk=staff["frontdesk"],
+        patients=list(Patient.objects.for_clinic(clinic).order_by("pk")[7:11]),
+        lot=lots[1],
+        today=today,
+    )
+    progress("four outcome histories of 3-6 signed sessions")
+    booked = seed_schedule(
+        clinic=clinic,
+        rng=rng,
+        owner=staff["owner"],
+        desk=staff["frontdesk"],
+        clinicians={"clinician": staff["clinician"], "clinician2": staff["clinician2"]},
+        patients=list(Patient.objects.for_clinic(clinic).order_by("pk")[11:]),
+        portal_patient=portal_patient,
+        established=pathway_patients[0],
+    )
+    progress(f"working hours, {booked} bookings over the coming week, one care plan")
     return [*STAFF, DemoLogin(PATIENT_LOGIN.username, "patient", portal_patient.full_name)]
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from taut.demo.seed import demo_exists, seed_demo
+from taut.demo.seed import DEMO_SLUG, demo_exists, seed_demo
 
 
 class Command(BaseCommand):
@@ -13,9 +13,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--sessions",
+            type=int,
+            default=0,
+            help="also add this many synthetic signed sessions (bulk history for benchmarks; "
+            "written in batches without per-row audit entries, see taut/demo/bulk.py)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_exists():
+            if options["sessions"]:
+                self._bulk(options["sessions"], options["seed"])
+                return
             self.stdout.write("The demo clinic is already there; nothing to do.")
             return
         password = settings.TAUT_DEMO_PASSWORD
@@ -27,3 +37,30 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo clinic ready. Sign in as:"))
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<11} password: {password}")
+        if options["sessions"]:
+            self._bulk(options["sessions"], options["seed"])
+
+    def _bulk(self, sessions: int, seed: int) -> None:
+        import time
+
+        from django.utils import timezone
+
+        from taut.clinics.models import Clinic
+        from taut.demo.bulk import seed_bulk_history
+
+        clinic = Clinic.objects.get(slug=DEMO_SLUG)
+        self.stdout.write(f"Adding {sessions:,} synthetic sessions to the demo clinic…")
+        began = time.perf_counter()
+        result = seed_bulk_history(
+            clinic=clinic,
+            sessions=sessions,
+            today=timezone.localdate(timezone=clinic.zone),
+            seed=seed,
+            progress=lambda step: self.stdout.write(f"  {step}"),
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Added {result.sessions:,} sessions of {result.patients:,} synthetic patients "
+                f"in {time.perf_counter() - began:.0f} s (one audit entry for the whole import)."
+            )
+        )

@@ -1,0 +1,129 @@
+"""Outcome pages: a patient's course, the clinic dashboard, its CSV tables and the PDFs. Thin."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from taut.audit.models import Action
+from taut.audit.services import audit_patient_read, audit_record
+from taut.clinical.course import TIMING_NOTE
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
+from taut.outcomes import selectors
+from taut.outcomes.documents import pdf_response
+from taut.outcomes.forms import DashboardFilterForm
+from taut.outcomes.tables import TABLE_KEYS, csv_bytes, dashboard_tables
+from taut.patients.selectors import get_patient_for
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def patient_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_patient_read(request=request, patient=patient, object_type="outcomes")
+    outcomes = selectors.patient_outcomes(patient=patient)
+    return render(
+        request,
+        "outcomes/patient.html",
+        {"patient": patient, "outcomes": outcomes, "timing_note": TIMING_NOTE},
+    )
+
+
+def _document(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpResponse:
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=patient.clinic,
+        action=Action.EXPORT,
+        object_type=f"outcomes_{kind}_pdf",
+        object_id=str(patient.public_id),
+        detail={"patient": str(patient.public_id)},
+    )
+    outcomes = selectors.patient_outcomes(patient=patient)
+    today = timezone.localdate(timezone=patient.clinic.zone)
+    return pdf_response(outcomes, kind, author=request.user, today=today)
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def progress_pdf(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    return _document(request, patient_id, "progress")
+
+
+@staff_required(Permission.CLINICAL_VIEW)
+def discharge_pdf(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    return _document(request, patient_id, "discharge")
+
+
+def _filter_form(request: StaffRequest) -> DashboardFilterForm:
+    clinic = request.membership.clinic
+    return DashboardFilterForm(
+        request.GET or None, clinic=clinic, today=timezone.localdate(timezone=clinic.zone)
+    )
+
+
+@staff_required(Permission.DASHBOARD_VIEW)
+def dashboard(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "outcomes/dashboard.html", {"form": form}, status=400)
+    filters = form.filters()
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=clinic,
+        action=Action.VIEW,
+        object_type="outcomes_dashboard",
+        object_id="",
+        detail=filters.describe(),
+    )
+    summary = selectors.summary(clinic, filters)
+    tables = dashboard_tables(
+        clinic,
+        filters,
+        keys=tuple(k for k in TABLE_KEYS if k not in ("events", "severity")),
+        summary=summary,
+    )
+    rates = selectors.adverse_event_rates(clinic, filters, treatments=summary["sessions"])
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "summary": summary,
+            "tables": tables,
+            "rates": rates,
+            "query": request.GET.urlencode(),
+            "rule_note": selectors.RULE_NOTE,
+        },
+    )
+
+
+@staff_required(Permission.DASHBOARD_VIEW)
+def dashboard_csv(request: StaffRequest, table: str) -> HttpResponse:
+    if table not in TABLE_KEYS:
+        raise Http404("No such dashboard table.")
+    clinic = request.membership.clinic
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("Invalid filters: " + form.errors.as_text(), status=400)
+    filters = form.filters()
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=clinic,
+        action=Action.EXPORT,
+        object_type="outcomes_dashboard_csv",
+        object_id=table,
+        detail=filters.describe(),
+    )
+    chosen = dashboard_tables(clinic, filters, keys=(table,))[table]
+    response = HttpResponse(csv_bytes(chosen), content_type="text/csv; charset=utf-8")
+    name = f"{clinic.slug}-{table}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
