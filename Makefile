@@ -2,6 +2,8 @@
 #   make run    set up and serve the demo clinic on http://127.0.0.1:8000 (SQLite)
 #   make test   set up and run every check: ruff, mypy, migrations, the test suite
 #   make bench  run the benchmarks in bench/ and print their figures
+#   make serve  serve the production way (gunicorn, worker, PostgreSQL); see docs/deployment.md
+#   make fuzz   fuzz the REST API with schemathesis for longer (FUZZ_EXAMPLES=200 per operation)
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ STAMP := $(VENV)/.installed
 ARTIFACTS ?= $(CURDIR)/test-artifacts
 PY_DIRS := $(wildcard src tests bench)
 
-.PHONY: run test lint typecheck migrations-check pytest bench browser clean help
+.PHONY: serve run test lint typecheck migrations-check pytest bench fuzz browser clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -24,6 +26,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	@TAUT_DEV=1 $(BIN)/taut run
+
+serve: $(STAMP)
+	@bash scripts/serve-production
 
 lint: $(STAMP)
 	@echo "==> ruff"
@@ -52,6 +57,11 @@ test: lint typecheck migrations-check pytest
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "==> $$script"; $(BIN)/python $$script || exit 1; done
+
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	@echo "==> schemathesis against /api/v1/openapi.json, $(FUZZ_EXAMPLES) cases per operation and mode"
+	@TAUT_VAR_DIR=$(ARTIFACTS)/var $(BIN)/python bench/fuzz_api.py $(FUZZ_EXAMPLES)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

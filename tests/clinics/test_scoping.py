@@ -64,9 +64,72 @@ def _entry_a(w: World) -> str:
     return str(_ready_session_a(w)[1].pk)
 
 
+def _api_token_a(w: World) -> str:
+    from tests.api.conftest import make_token
+
+    return str(make_token(w.clinician_a)[0].public_id)
+
+
+def _diary_a(w: World) -> Any:
+    """Clinic A's signed session, its diary prompt answered with a red flag, and the alert."""
+    from tests.diary.conftest import answered_with_red_flag
+
+    if not hasattr(w, "_diary_a"):
+        w._diary_a = answered_with_red_flag(w, _ready_session_a(w))  # type: ignore[attr-defined]
+    return w._diary_a  # type: ignore[attr-defined]
+
+
+def _export_a(w: World) -> str:
+    from tests.interop.conftest import export_job_for
+
+    return str(export_job_for(w.clinic_a, w.owner_a).public_id)
+
+
+def _import_a(w: World) -> str:
+    from tests.interop.conftest import import_batch_for
+
+    return str(import_batch_for(w.clinic_a, w.frontdesk_a).public_id)
+
+
+def _desk_a(w: World) -> Any:
+    from tests.scheduling.conftest import make_desk
+
+    if not hasattr(w, "_desk_a"):
+        w._desk_a = make_desk(w)  # type: ignore[attr-defined]
+    return w._desk_a  # type: ignore[attr-defined]
+
+
+def _appointment_a(w: World) -> str:
+    from tests.scheduling.conftest import TUESDAY, at, book
+
+    return str(book(_desk_a(w), at(TUESDAY, 9)).public_id)
+
+
+def _plan_a(w: World) -> str:
+    from tests.scheduling.conftest import make_plan
+
+    return str(make_plan(w).public_id)
+
+
+def _setup_row_a(model: str) -> Callable[[World], str]:
+    def make(w: World) -> str:
+        from taut.scheduling import models
+
+        _desk_a(w)
+        return str(getattr(models, model).objects.for_clinic(w.clinic_a).first().pk)
+
+    return make
+
+
 # How to fill each URL parameter with a record of clinic A.
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
+    "appointment_id": _appointment_a,
+    "plan_id": _plan_a,
+    "hours_id": _setup_row_a("WorkingHours"),
+    "break_id": _setup_row_a("WeeklyBreak"),
+    "type_id": _setup_row_a("AppointmentType"),
+    "time_off_id": _setup_row_a("TimeOff"),
     "user_id": lambda w: str(w.clinician_a.public_id),
     "intake_id": lambda w: str(_intake_a(w).public_id),
     "screening_id": _screening_a,
@@ -74,9 +137,24 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "consent_id": _consent_a,
     "session_id": _session_a,
     "entry_id": _entry_a,
+    "export_id": _export_a,
+    "import_id": _import_a,
+    "resource_type": lambda w: "Patient",
+    "token_id": _api_token_a,
+    "prompt_id": lambda w: str(_diary_a(w).prompt.public_id),
+    "alert_id": lambda w: str(_diary_a(w).alert.public_id),
+    "diary_entry_id": lambda w: str(_diary_a(w).entry.public_id),
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
-NOT_RECORD_PARAMETERS = {"uidb64", "token", "kind", "clinic_slug"}
+NOT_RECORD_PARAMETERS = {
+    "uidb64",
+    "token",
+    "kind",
+    "clinic_slug",
+    "resource_type",
+    "table",
+    "topic",
+}
 
 
 def _fill(parameter: str, world: World) -> str:
@@ -92,9 +170,15 @@ def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPatter
             yield f"{prefix}{entry.name}", entry
 
 
+# The REST API authenticates with tokens, not sessions: tests/api/test_scoping.py walks its routers.
+TOKEN_AUTHENTICATED_NAMESPACES = ("api:v1:",)
+
+
 def record_routes() -> list[tuple[str, list[str]]]:
     routes = []
     for name, pattern in walk(get_resolver().url_patterns):
+        if name.startswith(TOKEN_AUTHENTICATED_NAMESPACES):
+            continue
         params = sorted(pattern.pattern.regex.groupindex)
         if set(params) - NOT_RECORD_PARAMETERS:
             routes.append((name, params))

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "taut.clinics.context_processors.membership",
+                "taut.diary.context_processors.open_alerts",
             ],
         },
     },
@@ -194,6 +195,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Taut <no-reply@localhost>")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend
 
 # Text messages go through a sender chosen here; Taut ships a console sender and an in-memory
 # one for tests, and no provider is hard-wired (write a class with `send(messages)` for yours).

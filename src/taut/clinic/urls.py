@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/diary/", include("taut.diary.portal_urls")),
     path("portal/", include("taut.portal.urls")),
     path("schedule/", include("taut.scheduling.urls")),
+    path("messages/", include("taut.messaging.urls")),
     path("book/", include("taut.scheduling.public_urls")),
     path("diary/", include("taut.diary.urls")),
     path("outcomes/", include("taut.outcomes.urls")),
