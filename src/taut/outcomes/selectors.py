@@ -47,7 +47,7 @@ from taut.clinical.measures import Instrument, Severity
 from taut.clinical.rates import Comparison, RateEstimate, compare_with_published, per_thousand
 from taut.clinical.records import Direction
 from taut.clinics.models import Clinic
-from taut.diary.models import DiaryEntry
+from taut.diary.models import DiaryEntry, ReportedEvent
 from taut.outcomes.plots import Point, Series, line_chart, mcid_band, soreness_chart
 from taut.patients.models import Patient
 
@@ -445,30 +445,58 @@ class EventCount:
     reports: int  # event rows; a session may record the same event twice
 
 
-def adverse_event_counts(clinic: Clinic, filters: DashboardFilter) -> list[EventCount]:
-    """Adverse events by type and severity over the filtered treatments: THE one place they are
-    counted. Today's source is the clinician's record in the session; a second source (events a
-    patient reports in the symptom diary) is added here as one more grouped query whose counts
-    are summed per (event, severity)."""
-    rows = (
+def _event_rows(clinic: Clinic, filters: DashboardFilter) -> tuple[str, list[Any]]:
+    """Both sources of adverse events as one UNION ALL of (session, event, severity, source):
+    the clinician's record in the note, and what the patient reported in the symptom diary."""
+    recorded = (
         SessionAdverseEvent.objects.for_clinic(clinic)
         .filter(_session_filter(filters))
-        .values("event", "severity")
-        .annotate(treatments=Count("session_id", distinct=True), reports=Count("id"))
-        .order_by("event", "severity")
+        .values_list("session_id", "event", "severity")
     )
-    return [EventCount(r["event"], r["severity"], r["treatments"], r["reports"]) for r in rows]
+    reported = (
+        ReportedEvent.objects.for_clinic(clinic)
+        .filter(_session_filter(filters))
+        .values_list("session_id", "event", "severity")
+    )
+    recorded_sql, recorded_params = recorded.query.sql_with_params()
+    reported_sql, reported_params = reported.query.sql_with_params()
+    # Both halves are the ORM's own parametrised SQL; nothing from the request is pasted in.
+    sql = (
+        f"SELECT recorded.* FROM ({recorded_sql}) AS recorded "  # noqa: S608
+        f"UNION ALL SELECT reported.* FROM ({reported_sql}) AS reported"
+    )
+    return sql, [*recorded_params, *reported_params]
+
+
+def adverse_event_counts(clinic: Clinic, filters: DashboardFilter) -> list[EventCount]:
+    """Adverse events by type and severity over the filtered treatments: THE one place they are
+    counted. Clinician-recorded and patient-reported events are counted together; a treatment
+    with the same event in both (or reported at 24 and 48 hours) counts once as a treatment, and
+    each record as a report."""
+    rows_sql, params = _event_rows(clinic, filters)
+    sql = (
+        f"SELECT e.event, e.severity, COUNT(DISTINCT e.session_id), COUNT(*) "  # noqa: S608
+        f"FROM ({rows_sql}) AS e "
+        "GROUP BY e.event, e.severity ORDER BY e.event, e.severity"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            EventCount(event, severity, treatments, reports)
+            for event, severity, treatments, reports in cursor.fetchall()
+        ]
 
 
 def adverse_events_by_severity(clinic: Clinic, filters: DashboardFilter) -> dict[str, int]:
     """Treatments with at least one event of each severity (a treatment counts once per class)."""
-    rows = (
-        SessionAdverseEvent.objects.for_clinic(clinic)
-        .filter(_session_filter(filters))
-        .values("severity")
-        .annotate(treatments=Count("session_id", distinct=True))
+    rows_sql, params = _event_rows(clinic, filters)
+    sql = (
+        f"SELECT e.severity, COUNT(DISTINCT e.session_id) "  # noqa: S608
+        f"FROM ({rows_sql}) AS e GROUP BY e.severity"
     )
-    return {r["severity"]: r["treatments"] for r in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)
