@@ -23,6 +23,18 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 
 @transaction.atomic
+def _storable(value: Any) -> Any:
+    """The detail as PostgreSQL's jsonb will take it: no NUL characters, which a hostile
+    username or search may carry (shown as U+FFFD so the entry still says something was there)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def audit_record(
     *,
     request: HttpRequest | None,
@@ -36,7 +48,7 @@ def audit_record(
     chain, _ = AuditChain.objects.get_or_create(key=chain_key_for(clinic))
     chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
     actor_id = actor.pk if actor is not None else None
-    actor_label = actor.get_username() if actor is not None else ""
+    actor_label = _storable(actor.get_username())[:200] if actor is not None else ""
     fields: dict[str, Any] = {
         "sequence": chain.length + 1,
         "clinic_id": clinic.pk if clinic is not None else None,
@@ -44,10 +56,10 @@ def audit_record(
         "actor_label": actor_label,
         "action": str(action),
         "object_type": object_type,
-        "object_id": object_id,
+        "object_id": _storable(object_id)[:64],
         "at": datetime.now(UTC),
         "ip_address": client_ip(request),
-        "detail": detail or {},
+        "detail": _storable(detail or {}),
     }
     digest = entry_hash(prev_hash=chain.last_hash, **fields)
     entry = AuditEntry.objects.create(chain=chain, prev_hash=chain.last_hash, hash=digest, **fields)

@@ -173,6 +173,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "taut.accounts.lockout.lockout_username"
 
 # Sessions end after a period of inactivity: each request slides the expiry forward.
 SESSION_COOKIE_AGE = env_int("TAUT_SESSION_IDLE_MINUTES", 30) * 60

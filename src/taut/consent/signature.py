@@ -40,7 +40,7 @@ def signature_strokes(raw: str) -> list[list[tuple[float, float]]]:
         raise SignatureError("The signature is too large; please sign again more simply.")
     try:
         data = json.loads(raw or "[]")
-    except json.JSONDecodeError as broken:
+    except (json.JSONDecodeError, RecursionError) as broken:  # "[[[[…" nests past the stack
         raise SignatureError("The signature could not be read; please sign again.") from broken
     if not isinstance(data, list):
         raise SignatureError("The signature is not in the expected form; please sign again.")

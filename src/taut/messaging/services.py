@@ -120,6 +120,8 @@ def _message_body(body: str) -> str:
         raise MessageRefused("Message: write something to send.")
     if len(text) > MAX_MESSAGE:
         raise MessageRefused(f"Message: keep it under {MAX_MESSAGE} characters.")
+    if "\x00" in text:
+        raise MessageRefused("Message: it contains a null character; please type it again.")
     return text
 
 

@@ -24,6 +24,8 @@ def parse(text: str) -> list[dict[str, Any]]:
         raise FhirImportError(
             f"The file is not JSON: {error.msg} at line {error.lineno}."
         ) from None
+    except RecursionError:  # "[[[[…" nested past Python's stack
+        raise FhirImportError("The file nests too deeply to be a FHIR resource.") from None
     if not isinstance(document, dict) or "resourceType" not in document:
         raise FhirImportError("The file is not a FHIR resource (it has no resourceType).")
     if document["resourceType"] == "Patient":

@@ -195,6 +195,8 @@ def appointment_cancel(
     _must_be_booked(appointment, "cancelled")
     if not reason.strip():
         raise BookingRefused(["Say why the appointment is cancelled."])
+    if "\x00" in reason or len(reason) > 300:
+        raise BookingRefused(["Reason: keep it under 300 ordinary characters."])
     policy = core_policy(policy_for(appointment.clinic))
     outcome = core.classify_cancellation(
         appointment_start=appointment.starts_at,

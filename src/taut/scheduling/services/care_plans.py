@@ -79,6 +79,8 @@ def care_plan_close(
         raise BookingRefused(["Choose how the plan ends: discharged or discontinued."])
     if not note.strip():
         raise BookingRefused(["Note: say why the plan ends (for example, goals met)."])
+    if "\x00" in note or len(note) > 2000:
+        raise BookingRefused(["Note: keep it under 2,000 ordinary characters."])
     plan.status = status
     plan.ended_at = dt.datetime.now(dt.UTC)
     plan.end_note = note.strip()
