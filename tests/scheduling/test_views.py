@@ -85,6 +85,7 @@ def test_a_clinician_starts_the_session_from_the_appointment(desk: Desk) -> None
     appointment.refresh_from_db()
     assert response.status_code == 302, response.content
     assert appointment.session is not None and appointment.status == AppointmentStatus.COMPLETED
+    assert appointment.session.location == desk.location  # for the dashboard's location filter
 
 
 def test_the_front_desk_cannot_start_a_session(desk: Desk) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -18,13 +19,25 @@ from taut.outcomes.documents import pdf_response
 from taut.outcomes.forms import DashboardFilterForm
 from taut.outcomes.tables import TABLE_KEYS, csv_bytes, dashboard_tables
 from taut.patients.selectors import get_patient_for
+from taut.scheduling.selectors import care_plan_active
+
+
+def _plan_numbers(patient: Any) -> selectors.PlanNumbers | None:
+    """The active care plan's numbers for the course rules; None falls back to the defaults."""
+    plan = care_plan_active(patient=patient)
+    if plan is None:
+        return None
+    return selectors.PlanNumbers(
+        planned_sessions=plan.planned_sessions,
+        reassess_at=tuple(plan.reassess_at) or (plan.planned_sessions,),
+    )
 
 
 @staff_required(Permission.CLINICAL_VIEW)
 def patient_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     audit_patient_read(request=request, patient=patient, object_type="outcomes")
-    outcomes = selectors.patient_outcomes(patient=patient)
+    outcomes = selectors.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     return render(
         request,
         "outcomes/patient.html",
@@ -43,7 +56,7 @@ def _document(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpRe
         object_id=str(patient.public_id),
         detail={"patient": str(patient.public_id)},
     )
-    outcomes = selectors.patient_outcomes(patient=patient)
+    outcomes = selectors.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     today = timezone.localdate(timezone=patient.clinic.zone)
     return pdf_response(outcomes, kind, author=request.user, today=today)
 

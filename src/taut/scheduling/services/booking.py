@@ -16,6 +16,7 @@ from taut.clinical import scheduling as core
 from taut.clinics.models import Location, Membership
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
+from taut.outcomes.services import session_classify
 from taut.patients.models import Patient
 from taut.scheduling import notices
 from taut.scheduling.availability import core_policy, core_type, policy_for, slot_is_free
@@ -27,6 +28,7 @@ from taut.scheduling.models import (
     CarePlan,
 )
 from taut.scheduling.models.appointments import HOLDING
+from taut.scheduling.selectors import care_plan_active
 
 EVALUATIONS = (
     core.AppointmentKind.INITIAL_EVALUATION,
@@ -309,6 +311,15 @@ def appointment_start_session(
         raise BookingRefused(["This appointment was cancelled or missed; book a new one."])
     session = session_start(
         request=request, membership=membership, patient=appointment.patient, today=today
+    )
+    # Where the visit happened and what the course treats feed the dashboard's groups.
+    plan = appointment.care_plan or care_plan_active(patient=appointment.patient)
+    session = session_classify(
+        request=request,
+        actor=membership.user,
+        session=session,
+        condition=plan.conditions[0] if plan is not None and plan.conditions else None,
+        location=appointment.location,
     )
     appointment.session = session
     appointment.status = AppointmentStatus.COMPLETED
