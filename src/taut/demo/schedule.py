@@ -109,9 +109,10 @@ def seed_schedule(
         )
     # The demo's history is made in one go, so messages that would have gone out already (booking
     # confirmations, diary prompts of past sessions) count as sent; future reminders stay queued.
+    sent_by = timezone.now()
     OutboundMessage.objects.for_clinic(clinic).filter(
-        status=Status.QUEUED, send_after__lte=now
-    ).update(status=Status.SENT, sent_at=now)
+        status=Status.QUEUED, send_after__lte=sent_by
+    ).update(status=Status.SENT, sent_at=sent_by)
     return booked
 
 
