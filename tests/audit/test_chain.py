@@ -94,3 +94,26 @@ def test_verify_names_an_altered_entry(world: World) -> None:
     assert result.first_break is not None
     assert result.first_break.entry_id == entries[1].pk
     assert "altered" in result.first_break.reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appending_an_entry_opens_its_own_transaction_when_the_caller_has_none() -> None:
+    """The chain head is locked with SELECT ... FOR UPDATE, which PostgreSQL allows only inside a
+    transaction: a caller in autocommit mode (a sign-in) must still be able to append."""
+    from django.db import connection
+
+    from taut.audit.models import Action, AuditEntry
+    from taut.audit.services import audit_record
+
+    assert connection.get_autocommit()
+    entry = audit_record(
+        request=None,
+        actor=None,
+        clinic=None,
+        action=Action.FAILED_LOGIN,
+        object_type="user",
+        object_id="",
+        detail={"username": "nobody\x00"},
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.detail == {"username": "nobody\ufffd"}

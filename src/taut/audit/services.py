@@ -22,7 +22,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@transaction.atomic
 def _storable(value: Any) -> Any:
     """The detail as PostgreSQL's jsonb will take it: no NUL characters, which a hostile
     username or search may carry (shown as U+FFFD so the entry still says something was there)."""
@@ -35,6 +34,7 @@ def _storable(value: Any) -> Any:
     return value
 
 
+@transaction.atomic
 def audit_record(
     *,
     request: HttpRequest | None,
