@@ -1,0 +1,316 @@
+"""Load benchmark: Taut under gunicorn (2 workers) on SQLite and PostgreSQL, driven by locust.
+
+    .venv/bin/python bench/bench_load.py                       # 20 users for 60 s, both engines
+    LOAD_USERS=20,50 LOAD_SECONDS=60 .venv/bin/python bench/bench_load.py
+    LOAD_SECONDS=15 LOAD_ENGINES=sqlite .venv/bin/python bench/bench_load.py   # a quick check
+
+For each engine: a fresh database (SQLite in a temporary folder; PostgreSQL database
+taut_bench_load on BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432), migrated, seeded
+with `taut demo` (LOAD_HISTORY=N adds N bulk signed sessions), static files collected and one open
+treatment session per user started through the charting service. Then the production server
+(gunicorn with 2 workers and `taut worker`, production settings) and locust headless on loopback
+with mixed traffic (bench/load/locustfile.py): patient search, patient record, open chart, add a
+needling entry, find free times + book, and /healthz (the framework floor) in the same mix.
+
+Printed per page: requests, errors, p50/p95/p99 in ms and p95 as a multiple of the floor's p95;
+beside them the page's median for one user alone (ten requests before the run: the service time
+without queueing) and that as a multiple of the floor alone.
+Goal: p95 of each key page <= 3x the floor at 20 users; 0 errors; 0 lost writes. Afterwards every
+write the server acknowledged is looked up in the database. Exits non-zero on errors or lost
+writes (the latency goal is reported, not enforced: the machine is shared and noisy).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
+import harness  # noqa: E402
+
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+USERS = [int(u) for u in os.environ.get("LOAD_USERS", "20").split(",")]
+ENGINES = os.environ.get("LOAD_ENGINES", "sqlite,postgres").split(",")
+FLOOR = "floor /healthz"
+KEY_PAGES = [
+    "search patients",
+    "patient record",
+    "open chart",
+    "add needling entry",
+    "find free times",
+    "book appointment",
+]
+GOAL_RATIO = 3.0
+PG_NAME = "taut_bench_load"
+
+
+def run_locust(server: harness.Server, users: int, fixture: Path, run_dir: Path) -> Path:
+    prefix = run_dir / f"locust-{users}"
+    acks = run_dir / f"acks-{users}.jsonl"
+    env = {
+        **os.environ,
+        "LOAD_FIXTURE": str(fixture),
+        "LOAD_ACKS": str(acks),
+        "LOAD_KEY_OFFSET": str(USERS.index(users) * 100_000),
+    }
+    command = [
+        str(harness.BIN / "locust"),
+        "-f",
+        str(harness.ROOT / "bench" / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{SECONDS}s",
+        "--host",
+        server.base,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+        "--loglevel",
+        "WARNING",
+    ]
+    log = (run_dir / f"locust-{users}.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
+    began = time.monotonic()
+    while process.poll() is None:
+        time.sleep(5)
+        done = _aggregated(Path(f"{prefix}_stats_history.csv"))
+        harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
+    if process.returncode not in (0, 1):  # locust exits 1 when any request failed
+        raise RuntimeError(f"locust exited {process.returncode}: see {run_dir}")
+    return prefix
+
+
+def sign_in_users(server: harness.Server, users: int) -> list[dict[str, str]]:
+    """One signed-in browser session per user: its cookies, for the locust users to carry."""
+    logins = []
+    for _ in range(users):
+        http = harness.signed_in_session(server.base)
+        logins.append({c.name: c.value or "" for c in http.cookies})
+    return logins
+
+
+def measure_solo(
+    server: harness.Server, fixture: dict[str, Any], acks: Path, key_offset: int
+) -> dict[str, float]:
+    """Median ms of each page for one user alone, ten requests each: the service time without
+    queueing, to set beside the loaded figures."""
+    http = harness.signed_in_session(server.base)
+    s = fixture["sessions"][0]
+    pages = {
+        "search patients": lambda i: http.get(
+            f"{server.base}/patients/?q={fixture['search'][i % len(fixture['search'])]}"
+        ),
+        "patient record": lambda i: http.get(
+            f"{server.base}/patients/{fixture['patients'][i % len(fixture['patients'])]}/"
+        ),
+        "open chart": lambda i: http.get(
+            f"{server.base}/chart/{s['patient']}/sessions/{s['session']}/"
+        ),
+        "find free times": lambda i: http.get(
+            f"{server.base}/schedule/book/{fixture['patients'][i]}/?appointment_type="
+            f"{fixture['appointment_types'][0]}&practitioner=&day={fixture['today']}"
+        ),
+        FLOOR: lambda i: http.get(f"{server.base}/healthz"),
+    }
+    solo: dict[str, float] = {}
+    for name, fetch in pages.items():
+        times = []
+        for i in range(11):
+            began = time.perf_counter()
+            answer = fetch(i)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{name}: HTTP {answer.status_code}")
+            times.append(time.perf_counter() - began)
+        solo[name] = statistics.median(times[1:]) * 1000
+    times = []
+    with acks.open("a") as log:
+        for i in range(11):
+            key = key_offset + i
+            data = harness.entry_form(lot=fixture["lots"][0], muscle="upper_trapezius", key=key)
+            data["csrfmiddlewaretoken"] = harness.csrf_token(http)
+            began = time.perf_counter()
+            answer = http.post(
+                f"{server.base}/chart/{s['patient']}/sessions/{s['session']}/entries/",
+                data=data,
+                headers={"HX-Request": "true"},
+            )
+            times.append(time.perf_counter() - began)
+            insertions, depth = harness.entry_key(key)
+            if answer.status_code == 200 and f"{depth} mm, {insertions} ×" in answer.text:
+                record = {"session": s["session"], "insertions": insertions, "depth": depth}
+                log.write(json.dumps({"kind": "entry", **record}) + "\n")
+    solo["add needling entry"] = statistics.median(times[1:]) * 1000
+    return solo
+
+
+def _aggregated(history: Path) -> str:
+    try:
+        rows = list(csv.DictReader(history.open()))
+    except OSError:
+        return "starting"
+    last = [r for r in rows if r["Name"] == "Aggregated"]
+    if not last:
+        return "starting"
+    row = last[-1]
+    return (
+        f"{row['Total Request Count']} requests, {row['Total Failure Count']} errors, "
+        f"{float(row['Requests/s']):.1f} req/s, {row['User Count']} users"
+    )
+
+
+def read_stats(prefix: Path) -> dict[str, dict[str, float]]:
+    stats: dict[str, dict[str, float]] = {}
+    with Path(f"{prefix}_stats.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            stats[row["Name"]] = {
+                "requests": float(row["Request Count"]),
+                "errors": float(row["Failure Count"]),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0),
+                "rps": float(row["Requests/s"] or 0),
+            }
+    return stats
+
+
+def read_acks(path: Path) -> dict[str, list[Any]]:
+    acks: dict[str, list[Any]] = {"entries": [], "appointments": []}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if record["kind"] == "entry":
+                acks["entries"].append(record)
+            else:
+                acks["appointments"].append(record["id"])
+    return acks
+
+
+def report(
+    engine: str, users: int, stats: dict[str, dict[str, float]], solo: dict[str, float]
+) -> list[str]:
+    floor = stats.get(FLOOR, {}).get("p95", 0) or 1.0
+    solo_floor = solo.get(FLOOR, 0) or 1.0
+    lines = [
+        f"  {engine}, {users} users, {SECONDS} s, "
+        f"{stats.get('Aggregated', {}).get('rps', 0):.1f} requests/s",
+        f"  {'page':<22}{'requests':>9}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'p95/floor':>10}   {'alone ms':>8}{'/floor':>7}",
+    ]
+    problems = []
+    for name in [*KEY_PAGES, FLOOR, "Aggregated"]:
+        row = stats.get(name)
+        if row is None:
+            continue
+        ratio = row["p95"] / floor
+        mark = ""
+        if name in KEY_PAGES and users == USERS[0]:
+            mark = " ok" if ratio <= GOAL_RATIO else " over"
+            if ratio > GOAL_RATIO:
+                problems.append(name)
+        alone = f"{solo[name]:>8.0f}{solo[name] / solo_floor:>6.1f}x" if name in solo else ""
+        lines.append(
+            f"  {name:<22}{row['requests']:>9.0f}{row['errors']:>7.0f}{row['p50']:>8.0f}"
+            f"{row['p95']:>8.0f}{row['p99']:>8.0f}{ratio:>9.1f}x{mark:<5}{alone}"
+        )
+    if users == USERS[0]:
+        verdict = "met" if not problems else "not met for " + ", ".join(problems)
+        lines.append(f"  latency goal (p95 <= {GOAL_RATIO:g}x floor at {users} users): {verdict}")
+    return lines
+
+
+def bench_engine(engine: str) -> bool:
+    harness.say(f"==> {engine}: preparing a fresh database (migrate, demo, sessions)")
+    began = time.monotonic()
+    target = harness.make_target(engine, PG_NAME)
+    healthy = True
+    try:
+        fixture_data = harness.django_side(target, "prepare", str(max(USERS)))
+        fixture = target.var_dir / "fixture.json"
+        fixture.write_text(json.dumps(fixture_data))
+        harness.say(
+            f"    prepared in {time.monotonic() - began:.0f} s: "
+            f"{len(fixture_data['sessions'])} open sessions, "
+            f"{len(fixture_data['patients'])} patients"
+        )
+        for users in USERS:
+            server = harness.Server(target)
+            harness.say(f"==> {engine}: gunicorn (2 workers) on {server.base}; {users} users")
+            server.start()
+            try:
+                signing_in = time.monotonic()
+                fixture_data["logins"] = sign_in_users(server, users)
+                fixture.write_text(json.dumps(fixture_data))
+                harness.say(
+                    f"    {users} users signed in through the login form in "
+                    f"{time.monotonic() - signing_in:.1f} s (before the measured run)"
+                )
+                solo = measure_solo(
+                    server,
+                    fixture_data,
+                    target.var_dir / f"acks-{users}.jsonl",
+                    USERS.index(users) * 100_000 + 90_000,
+                )
+                prefix = run_locust(server, users, fixture, target.var_dir)
+            finally:
+                server.stop()
+            stats = read_stats(prefix)
+            outcomes_path = target.var_dir / f"acks-{users}.jsonl.outcomes"
+            outcomes = json.loads(outcomes_path.read_text()) if outcomes_path.exists() else {}
+            acks = read_acks(target.var_dir / f"acks-{users}.jsonl")
+            acks_file = target.var_dir / f"acks-{users}.json"
+            acks_file.write_text(json.dumps(acks))
+            check = harness.django_side(target, "verify", str(acks_file))
+            for line in report(engine, users, stats, solo):
+                harness.say(line)
+            lost = len(check["missing_entries"]) + len(check["missing_appointments"])
+            harness.say(
+                f"  writes: {check['acknowledged_entries']} needling entries acknowledged "
+                f"({outcomes.get('entries_refused', 0)} refused by the safety rules), "
+                f"{check['acknowledged_appointments']} bookings acknowledged, "
+                f"{outcomes.get('refused', 0)} bookings refused (slot taken); "
+                f"lost: {lost}; audit chain: {check['audit_verify']}"
+            )
+            errors = stats.get("Aggregated", {}).get("errors", 0)
+            if errors or lost or not check["audit_verify_ok"]:
+                healthy = False
+                harness.say(
+                    f"  FAILED: {errors:.0f} errors, {lost} lost writes; logs in {target.var_dir}"
+                )
+    finally:
+        if target.pg_name:
+            harness.drop_postgres(target.pg_name)
+    return healthy
+
+
+def main() -> int:
+    harness.say(f"machine: {harness.machine()}")
+    engines = [e for e in ENGINES if e]
+    if "postgres" in engines and not harness.postgres_reachable():
+        harness.say(f"PostgreSQL is not reachable at {harness.PG_SERVER}; skipping it")
+        engines.remove("postgres")
+    healthy = []
+    for engine in engines:
+        try:
+            healthy.append(bench_engine(engine))
+        except (RuntimeError, subprocess.CalledProcessError) as failure:
+            harness.say(f"  FAILED on {engine}: {failure}")
+            healthy.append(False)
+    harness.say(f"machine after the run: {harness.machine()}")
+    return 0 if all(healthy) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
