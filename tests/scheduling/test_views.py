@@ -261,13 +261,13 @@ def test_a_care_plan_books_its_follow_ups_on_its_rhythm(desk: Desk) -> None:
 
 def test_the_portal_home_shows_the_next_appointment_and_the_documents(desk: Desk) -> None:
     from tests.conftest import publish_consent_document, sign_consent
-    from tests.scheduling.conftest import TUESDAY, at, book
+    from tests.scheduling.conftest import at, book
 
     world = desk.world
     consent = sign_consent(
         world.patient_a, publish_consent_document(world.clinic_a, world.owner_a), world.frontdesk_a
     )
-    book(desk, at(TUESDAY, 9))
+    book(desk, at(_next_weekday(), 9), now=timezone.now())  # upcoming by the real clock
     page = client_for(world.portal_user_a).get(reverse("portal:home")).content.decode()
     assert "Initial evaluation" in page
     assert reverse("portal:consent_pdf", kwargs={"consent_id": consent.public_id}) in page

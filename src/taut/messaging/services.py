@@ -47,8 +47,11 @@ def message_queue(
     about: str = "",
     send_after: datetime | None = None,
     calendar_file: str = "",
+    now: datetime | None = None,
 ) -> OutboundMessage:
-    now = timezone.now()
+    """`now` is the caller's clock (services pass theirs), so a message is never due before the
+    change it announces; without one, the wall clock."""
+    now = now or timezone.now()
     send_after = max(send_after or now, now)
     message = OutboundMessage.objects.create(
         clinic=clinic,
@@ -76,6 +79,7 @@ def message_to_patient(
     about: str = "",
     send_after: datetime | None = None,
     calendar_file: str = "",
+    now: datetime | None = None,
 ) -> OutboundMessage | None:
     """Queue a message by the patient's own channel; None when there is no way to reach them."""
     route = patient_channel(patient)
@@ -95,6 +99,7 @@ def message_to_patient(
         about=about,
         send_after=send_after,
         calendar_file=calendar_file if channel == Channel.EMAIL else "",
+        now=now,
     )
 
 

@@ -59,6 +59,7 @@ def notify_booked(appointment: Appointment, *, now: dt.datetime, reminder_hours:
         ),
         about=appointment.about,
         calendar_file=patient_calendar_file(appointment, now=now),
+        now=now,
     )
     remind_at = appointment.starts_at - dt.timedelta(hours=reminder_hours)
     if remind_at > now:
@@ -69,6 +70,7 @@ def notify_booked(appointment: Appointment, *, now: dt.datetime, reminder_hours:
             body=f"A reminder of your appointment.\n\n{_details(appointment)}\n\n{PREPARE}",
             about=appointment.about,
             send_after=remind_at,
+            now=now,
         )
 
 
