@@ -3,37 +3,26 @@ password from its link, and finds the booking in the portal; the desk sees it on
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from taut.scheduling.models import Appointment
 from tests.conftest import PASSWORD, World, run_due_tasks
 from tests.e2e.conftest import serious_accessibility_violations, sign_in
-from tests.scheduling.conftest import make_desk
+from tests.scheduling.conftest import make_desk, next_working_day
 
 pytestmark = pytest.mark.e2e
-
-
-def _a_working_day() -> dt.date:
-    day = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=-7))).date() + dt.timedelta(
-        days=1
-    )
-    while day.weekday() >= 5 or day == dt.date(2026, 11, 26):
-        day += dt.timedelta(days=1)
-    return day
 
 
 def test_a_new_patient_books_online_and_is_invited_to_the_portal(
     transactional_db: None, world: World, live_server: Any, page: Any, shoot: Any
 ) -> None:
     make_desk(world)
-    day = _a_working_day()
+    day = next_working_day()
     page.goto(f"{live_server.url}/book/{world.clinic_a.slug}/")
     expect(page.get_by_role("heading", name=re.compile("Book an appointment"))).to_be_visible()
     page.get_by_label("Visit", exact=True).select_option(label="Initial evaluation (45 min)")

@@ -20,6 +20,16 @@ TUESDAY = dt.date(2026, 11, 24)
 THANKSGIVING = dt.date(2026, 11, 26)
 
 
+def next_working_day() -> dt.date:
+    """A day after today, by the real clock, on which clinician A works with no time off
+    (Monday to Thursday, never the Thanksgiving day off): for tests that go through pages using
+    the wall clock."""
+    day = dt.datetime.now(DENVER).date() + dt.timedelta(days=1)
+    while day.weekday() >= 4 or day == THANKSGIVING:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=DENVER)
 

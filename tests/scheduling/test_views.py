@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,18 +11,7 @@ from taut.audit.models import AuditEntry
 from taut.patients.models import Patient
 from taut.scheduling.models import Appointment, AppointmentStatus, CalendarFeed
 from tests.conftest import client_for, run_due_tasks
-from tests.scheduling.conftest import Desk, make_plan
-
-
-def _next_weekday() -> dt.date:
-    day = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=-7))).date() + dt.timedelta(
-        days=1
-    )
-    while day.weekday() >= 4:  # Mon-Thu, away from the Thanksgiving time off
-        day += dt.timedelta(days=1)
-    if day == dt.date(2026, 11, 26):
-        day += dt.timedelta(days=4)
-    return day
+from tests.scheduling.conftest import Desk, make_plan, next_working_day
 
 
 def _search(client: Any, url: str, desk: Desk, kind: str = "initial_evaluation") -> Any:
@@ -32,7 +20,7 @@ def _search(client: Any, url: str, desk: Desk, kind: str = "initial_evaluation")
         {
             "appointment_type": desk.type(kind).pk,
             "practitioner": "",
-            "day": _next_weekday().isoformat(),
+            "day": next_working_day().isoformat(),
         },
     )
 
@@ -242,7 +230,7 @@ def test_a_care_plan_is_written_followed_and_closed(desk: Desk, status: str) -> 
 def test_a_care_plan_books_its_follow_ups_on_its_rhythm(desk: Desk) -> None:
     plan = make_plan(desk.world, per_week=2)
     client = client_for(desk.world.frontdesk_a)
-    first = _next_weekday()
+    first = next_working_day()
     client.post(
         reverse("scheduling:plan_book", kwargs={"plan_id": plan.public_id}),
         {
@@ -267,7 +255,7 @@ def test_the_portal_home_shows_the_next_appointment_and_the_documents(desk: Desk
     consent = sign_consent(
         world.patient_a, publish_consent_document(world.clinic_a, world.owner_a), world.frontdesk_a
     )
-    book(desk, at(_next_weekday(), 9), now=timezone.now())  # upcoming by the real clock
+    book(desk, at(next_working_day(), 9), now=timezone.now())  # upcoming by the real clock
     page = client_for(world.portal_user_a).get(reverse("portal:home")).content.decode()
     assert "Initial evaluation" in page
     assert reverse("portal:consent_pdf", kwargs={"consent_id": consent.public_id}) in page
@@ -276,7 +264,7 @@ def test_the_portal_home_shows_the_next_appointment_and_the_documents(desk: Desk
 def test_online_booking_stops_a_script_booking_many_visits_from_one_address(desk: Desk) -> None:
     from django.test import Client
 
-    from taut.scheduling.public_views import ONLINE_BOOKINGS_PER_HOUR
+    from taut.scheduling.services.online import ONLINE_BOOKINGS_PER_HOUR
 
     visitor = Client(REMOTE_ADDR="203.0.113.9")
     start = reverse("booking:start", kwargs={"clinic_slug": desk.world.clinic_a.slug})
@@ -299,3 +287,20 @@ def test_online_booking_stops_a_script_booking_many_visits_from_one_address(desk
         )
         statuses.append(response.status_code)
     assert statuses == [302] * ONLINE_BOOKINGS_PER_HOUR + [409]
+
+
+def test_the_owner_removes_hours_breaks_and_time_off_and_each_is_audited(desk: Desk) -> None:
+    from taut.scheduling.models import TimeOff, WeeklyBreak, WorkingHours
+
+    client = client_for(desk.world.owner_a)
+    clinic = desk.world.clinic_a
+    for name, model, param in (
+        ("scheduling:hours_remove", WorkingHours, "hours_id"),
+        ("scheduling:break_remove", WeeklyBreak, "break_id"),
+        ("scheduling:time_off_remove", TimeOff, "time_off_id"),
+    ):
+        row = model.objects.for_clinic(clinic).order_by("pk")[0]
+        assert client.post(reverse(name, kwargs={param: row.pk})).status_code == 302
+        assert not model.objects.filter(pk=row.pk).exists()
+    removed = AuditEntry.objects.filter(object_type="scheduling_setup", detail__has_key="removed")
+    assert removed.count() == 3

@@ -153,7 +153,7 @@ def patient_message_send(
         object_id=str(message.public_id),
         detail={"patient": str(patient.public_id), "direction": message.direction},
     )
-    link = f"{settings.TAUT_BASE_URL}"
+    link = settings.TAUT_BASE_URL
     if from_patient and patient.clinic.email:
         message_queue(
             clinic=patient.clinic,

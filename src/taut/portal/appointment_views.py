@@ -1,5 +1,4 @@
-"""The patient's appointments (see, add to a calendar, cancel under the clinic's policy) and
-messages to the clinic."""
+"""The patient's appointments: see them, add them to a calendar, cancel under the policy."""
 
 from __future__ import annotations
 
@@ -12,9 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from taut.audit.services import audit_patient_read
-from taut.messaging.models import Direction
-from taut.messaging.selectors import thread_of
-from taut.messaging.services import MessageRefused, patient_message_send, patient_thread_mark_read
 from taut.portal.access import patient_required
 from taut.scheduling.availability import policy_for
 from taut.scheduling.calendar import patient_calendar_file
@@ -70,27 +66,3 @@ def portal_appointment_cancel(request: HttpRequest, appointment_id: uuid.UUID) -
         fee = f" A late-cancellation fee of {cancelled.fee} applies." if cancelled.fee else ""
         messages.success(request, f"Your appointment is cancelled.{fee}")
     return redirect("portal:appointments")
-
-
-@patient_required
-def portal_messages(request: HttpRequest) -> HttpResponse:
-    patient = request.patient  # type: ignore[attr-defined]
-    if request.method == "POST":
-        try:
-            patient_message_send(
-                request=request,
-                author=request.user,
-                patient=patient,
-                body=request.POST.get("body", ""),
-                from_patient=True,
-            )
-        except MessageRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Sent. The clinic answers during opening hours.")
-            return redirect("portal:messages")
-    audit_patient_read(request=request, patient=patient, object_type="patient_messages")
-    patient_thread_mark_read(patient=patient, direction=Direction.FROM_CLINIC)
-    return render(
-        request, "portal/messages.html", {"patient": patient, "thread": thread_of(patient=patient)}
-    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.portal import appointment_views, views
+from taut.portal import appointment_views, message_views, views
 
 app_name = "portal"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("consent/<uuid:consent_id>/pdf/", views.portal_consent_pdf, name="consent_pdf"),
     path("aftercare/", views.portal_aftercare, name="aftercare"),
     path("appointments/", appointment_views.portal_appointments, name="appointments"),
-    path("messages/", appointment_views.portal_messages, name="messages"),
+    path("messages/", message_views.portal_messages, name="messages"),
     path(
         "appointments/<uuid:appointment_id>.ics",
         appointment_views.portal_appointment_ics,

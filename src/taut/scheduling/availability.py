@@ -52,6 +52,12 @@ def practitioners_of(clinic: Clinic) -> list[Any]:
     return [m.user for m in memberships]
 
 
+def practitioner_of(clinic: Clinic, public_id: object) -> Any | None:
+    """One of the clinic's clinicians by public id, or None."""
+    wanted = str(public_id)
+    return next((p for p in practitioners_of(clinic) if str(p.public_id) == wanted), None)
+
+
 @dataclass(frozen=True)
 class PractitionerSlot:
     practitioner: Any

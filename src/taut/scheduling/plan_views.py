@@ -18,7 +18,7 @@ from taut.clinical.knowledge import load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients.selectors import get_patient_for
-from taut.scheduling.availability import practitioners_of
+from taut.scheduling.availability import practitioner_of, practitioners_of
 from taut.scheduling.forms import DATE_INPUT, TIME_INPUT, CarePlanForm
 from taut.scheduling.models import AppointmentType, CarePlanStatus
 from taut.scheduling.selectors import get_care_plan_for, plan_progress
@@ -28,6 +28,7 @@ from taut.scheduling.services.care_plans import (
     care_plan_close,
     care_plan_create,
 )
+from taut.scheduling.slots import show_refusal
 
 
 @staff_required(Permission.CLINICAL_EDIT)
@@ -120,11 +121,7 @@ def plan_book_follow_ups(request: StaffRequest, plan_id: uuid.UUID) -> HttpRespo
             label = form.fields[field].label if field in form.fields else "Form"
             messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect("scheduling:plan", plan_id=plan.public_id)
-    practitioner = next(
-        p
-        for p in practitioners_of(plan.clinic)
-        if str(p.public_id) == form.cleaned_data["practitioner"]
-    )
+    practitioner = practitioner_of(plan.clinic, form.cleaned_data["practitioner"])
     first = core.local_instant(
         form.cleaned_data["first_day"], form.cleaned_data["time"], plan.clinic.zone
     )
@@ -140,8 +137,7 @@ def plan_book_follow_ups(request: StaffRequest, plan_id: uuid.UUID) -> HttpRespo
             now=timezone.now(),
         )
     except BookingRefused as refusal:
-        for reason in refusal.reasons:
-            messages.error(request, reason)
+        show_refusal(request, refusal)
     else:
         booked = [r for r in results if r.appointment]
         messages.success(request, f"Booked {len(booked)} of {len(results)} follow-ups.")
@@ -169,8 +165,7 @@ def plan_close(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except BookingRefused as refusal:
-        for reason in refusal.reasons:
-            messages.error(request, reason)
+        show_refusal(request, refusal)
     else:
         messages.success(request, f"Care plan closed: {status.label.lower()}.")
     return redirect("scheduling:plan", plan_id=plan.public_id)

@@ -45,7 +45,8 @@ class PatientAppointments:
 def appointments_of_patient(*, patient: Patient, now: dt.datetime) -> PatientAppointments:
     rows = list(_appointments(patient.clinic_id).filter(patient=patient).order_by("starts_at"))
     upcoming = [a for a in rows if a.starts_at >= now and a.status in HOLDING]
-    past = [a for a in reversed(rows) if a not in upcoming]
+    ahead = {a.pk for a in upcoming}
+    past = [a for a in reversed(rows) if a.pk not in ahead]
     return PatientAppointments(upcoming, past)
 
 

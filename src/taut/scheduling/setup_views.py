@@ -32,6 +32,7 @@ from taut.scheduling.models import (
 )
 from taut.scheduling.selectors import feed_appointments, feed_of
 from taut.scheduling.services import BookingRefused, setup
+from taut.scheduling.slots import show_refusal
 
 
 def _forms(request: StaffRequest, **bound: Any) -> dict[str, Any]:
@@ -67,11 +68,6 @@ def setup_page(request: StaffRequest) -> HttpResponse:
     return _page(request)
 
 
-def _refused(request: StaffRequest, refusal: BookingRefused) -> None:
-    for reason in refusal.reasons:
-        messages.error(request, reason)
-
-
 @require_POST
 @staff_required(Permission.SCHEDULE_SETUP)
 def hours_add(request: StaffRequest) -> HttpResponse:
@@ -91,20 +87,9 @@ def hours_add(request: StaffRequest) -> HttpResponse:
             end=form.cleaned_data["end"],
         )
     except BookingRefused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     else:
         messages.success(request, "Working hours added.")
-    return redirect("scheduling:setup")
-
-
-@require_POST
-@staff_required(Permission.SCHEDULE_SETUP)
-def hours_remove(request: StaffRequest, hours_id: int) -> HttpResponse:
-    hours = WorkingHours.objects.for_clinic(request.membership.clinic).filter(pk=hours_id).first()
-    if hours is None:
-        raise Http404("No such working hours in this clinic.")
-    setup.working_hours_remove(request=request, actor=request.user, hours=hours)
-    messages.success(request, "Working hours removed; existing bookings stay as they are.")
     return redirect("scheduling:setup")
 
 
@@ -126,20 +111,9 @@ def break_add(request: StaffRequest) -> HttpResponse:
             end=form.cleaned_data["end"],
         )
     except BookingRefused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     else:
         messages.success(request, "Break added.")
-    return redirect("scheduling:setup")
-
-
-@require_POST
-@staff_required(Permission.SCHEDULE_SETUP)
-def break_remove(request: StaffRequest, break_id: int) -> HttpResponse:
-    pause = WeeklyBreak.objects.for_clinic(request.membership.clinic).filter(pk=break_id).first()
-    if pause is None:
-        raise Http404("No such break in this clinic.")
-    setup.weekly_break_remove(request=request, actor=request.user, pause=pause)
-    messages.success(request, "Break removed.")
     return redirect("scheduling:setup")
 
 
@@ -164,21 +138,37 @@ def time_off_add(request: StaffRequest) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except BookingRefused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     else:
         messages.success(request, "Time off added; no one can book into it online or at the desk.")
     return redirect("scheduling:setup")
 
 
+def _remove(request: StaffRequest, model: Any, pk: int, done: str) -> HttpResponse:
+    row = model.objects.for_clinic(request.membership.clinic).filter(pk=pk).first()
+    if row is None:
+        raise Http404("No such entry in this clinic's set-up.")
+    setup.setup_row_remove(request=request, actor=request.user, row=row)
+    messages.success(request, done)
+    return redirect("scheduling:setup")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def hours_remove(request: StaffRequest, hours_id: int) -> HttpResponse:
+    return _remove(request, WorkingHours, hours_id, "Working hours removed; bookings stay.")
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def break_remove(request: StaffRequest, break_id: int) -> HttpResponse:
+    return _remove(request, WeeklyBreak, break_id, "Break removed.")
+
+
 @require_POST
 @staff_required(Permission.SCHEDULE_SETUP)
 def time_off_remove(request: StaffRequest, time_off_id: int) -> HttpResponse:
-    off = TimeOff.objects.for_clinic(request.membership.clinic).filter(pk=time_off_id).first()
-    if off is None:
-        raise Http404("No such time off in this clinic.")
-    setup.time_off_remove(request=request, actor=request.user, time_off=off)
-    messages.success(request, "Time off removed.")
-    return redirect("scheduling:setup")
+    return _remove(request, TimeOff, time_off_id, "Time off removed.")
 
 
 @staff_required(Permission.SCHEDULE_SETUP)

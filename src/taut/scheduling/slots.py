@@ -6,12 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils import timezone
 
-from taut.clinics.models import Clinic
-from taut.scheduling.availability import PractitionerSlot, free_slots_for
-from taut.scheduling.forms import SlotSearchForm
+from taut.charting.services import SessionRefused
+from taut.clinics.models import Clinic, Location
+from taut.scheduling.availability import PractitionerSlot, free_slots_for, practitioner_of
+from taut.scheduling.forms import SlotChoiceForm, SlotSearchForm
+from taut.scheduling.models import AppointmentType
+from taut.scheduling.services import BookingRefused
 
 
 @dataclass
@@ -37,6 +41,7 @@ def search_slots(
     practitioners: list[Any],
     min_notice_minutes: int = 0,
     days_ahead: int = 365,
+    appointment_type: AppointmentType | None = None,
 ) -> SlotSearch:
     today = timezone.now().astimezone(clinic.zone).date()
     params = request.GET if "day" in request.GET else None
@@ -46,7 +51,7 @@ def search_slots(
         practitioners=practitioners,
         today=today,
         days_ahead=days_ahead,
-        initial={"day": today + dt.timedelta(days=1)},
+        initial={"day": today + dt.timedelta(days=1), "appointment_type": appointment_type},
     )
     if params is None or not form.is_valid():
         return SlotSearch(form, [], False)
@@ -59,3 +64,31 @@ def search_slots(
         min_notice_minutes=min_notice_minutes,
     )
     return SlotSearch(form, slots, True)
+
+
+@dataclass(frozen=True)
+class ChosenSlot:
+    practitioner: Any
+    location: Location
+    appointment_type: AppointmentType
+    start: dt.datetime
+
+
+def chosen_slot(clinic: Clinic, form: SlotChoiceForm, *, online: bool = False) -> ChosenSlot:
+    """The clinic's own records behind a posted slot choice; anything else is refused."""
+    practitioner_id, location_id, start = form.parsed_slot()
+    types = AppointmentType.objects.for_clinic(clinic).filter(is_active=True)
+    if online:
+        types = types.filter(bookable_online=True)
+    practitioner = practitioner_of(clinic, practitioner_id)
+    location = Location.objects.for_clinic(clinic).filter(pk=location_id).first()
+    appointment_type = types.filter(pk=form.cleaned_data["appointment_type"]).first()
+    if practitioner is None or location is None or appointment_type is None:
+        raise BookingRefused(["That time is not one this clinic offers; please choose again."])
+    return ChosenSlot(practitioner, location, appointment_type, start)
+
+
+def show_refusal(request: HttpRequest, refusal: BookingRefused | SessionRefused) -> None:
+    """Every reason of a refused scheduling step, as messages on the next page."""
+    for reason in refusal.reasons:
+        messages.error(request, reason)

@@ -24,7 +24,7 @@ from taut.scheduling.availability import policy_for, practitioners_of
 from taut.scheduling.forms import CancelForm, SlotChoiceForm
 from taut.scheduling.models import Appointment, AppointmentType, BookingChannel
 from taut.scheduling.selectors import day_schedule, get_appointment_for, week_schedule
-from taut.scheduling.slots import search_slots, slot_value
+from taut.scheduling.slots import chosen_slot, search_slots, show_refusal, slot_value
 
 
 def _today(request: StaffRequest) -> dt.date:
@@ -105,7 +105,11 @@ def _booking_page(
     if moving is not None:
         types = types.filter(pk=moving.appointment_type_id)
     search = search_slots(
-        request, clinic=clinic, types=types, practitioners=practitioners_of(clinic)
+        request,
+        clinic=clinic,
+        types=types,
+        practitioners=practitioners_of(clinic),
+        appointment_type=moving.appointment_type if moving is not None else None,
     )
     return render(
         request,
@@ -122,38 +126,21 @@ def _booking_page(
     )
 
 
-def _chosen(request: StaffRequest, form: SlotChoiceForm) -> tuple[Any, Any, Any, dt.datetime]:
-    clinic = request.membership.clinic
-    practitioner_id, location_id, start = form.parsed_slot()
-    practitioner = next(
-        (p for p in practitioners_of(clinic) if str(p.public_id) == practitioner_id), None
-    )
-    location = Location.objects.for_clinic(clinic).filter(pk=location_id).first()
-    appointment_type = (
-        AppointmentType.objects.for_clinic(clinic)
-        .filter(pk=form.cleaned_data["appointment_type"])
-        .first()
-    )
-    if practitioner is None or location is None or appointment_type is None:
-        raise services.BookingRefused(["That time is not one this clinic offers; choose again."])
-    return practitioner, location, appointment_type, start
-
-
 @staff_required(Permission.SCHEDULE_BOOK)
 def schedule_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     choice = SlotChoiceForm(request.POST or None)
     if request.method == "POST" and choice.is_valid():
         try:
-            practitioner, location, appointment_type, start = _chosen(request, choice)
+            chosen = chosen_slot(request.membership.clinic, choice)
             appointment = services.appointment_book(
                 request=request,
                 actor=request.user,
                 patient=patient,
-                appointment_type=appointment_type,
-                practitioner=practitioner,
-                location=location,
-                starts_at=start,
+                appointment_type=chosen.appointment_type,
+                practitioner=chosen.practitioner,
+                location=chosen.location,
+                starts_at=chosen.start,
                 channel=BookingChannel.DESK,
                 now=timezone.now(),
                 note=choice.cleaned_data["note"],
@@ -186,11 +173,6 @@ def appointment_detail(request: StaffRequest, appointment_id: uuid.UUID) -> Http
     )
 
 
-def _refused(request: StaffRequest, refusal: Exception) -> None:
-    for reason in getattr(refusal, "reasons", (str(refusal),)):
-        messages.error(request, reason)
-
-
 @require_POST
 @staff_required(Permission.SCHEDULE_BOOK)
 def appointment_cancel(request: StaffRequest, appointment_id: uuid.UUID) -> HttpResponse:
@@ -209,7 +191,7 @@ def appointment_cancel(request: StaffRequest, appointment_id: uuid.UUID) -> Http
                 waive_fee=form.cleaned_data["waive_fee"],
             )
         except services.BookingRefused as refusal:
-            _refused(request, refusal)
+            show_refusal(request, refusal)
         else:
             fee = f" Late-cancellation fee: {cancelled.fee}." if cancelled.fee else ""
             messages.success(
@@ -227,7 +209,7 @@ def appointment_arrived(request: StaffRequest, appointment_id: uuid.UUID) -> Htt
             request=request, actor=request.user, appointment=appointment
         )
     except services.BookingRefused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     return redirect("scheduling:appointment", appointment_id=appointment.public_id)
 
 
@@ -240,7 +222,7 @@ def appointment_no_show(request: StaffRequest, appointment_id: uuid.UUID) -> Htt
             request=request, actor=request.user, appointment=appointment, now=timezone.now()
         )
     except services.BookingRefused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     return redirect("scheduling:appointment", appointment_id=appointment.public_id)
 
 
@@ -256,7 +238,7 @@ def appointment_start_session(request: StaffRequest, appointment_id: uuid.UUID) 
             today=_today(request),
         )
     except (services.BookingRefused, SessionRefused) as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
         return redirect("scheduling:appointment", appointment_id=appointment.public_id)
     return redirect(
         "charting:session", patient_id=appointment.patient.public_id, session_id=session.public_id
@@ -269,14 +251,14 @@ def appointment_move(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRe
     choice = SlotChoiceForm(request.POST or None)
     if request.method == "POST" and choice.is_valid():
         try:
-            practitioner, location, _, start = _chosen(request, choice)
+            chosen = chosen_slot(request.membership.clinic, choice)
             moved = services.appointment_reschedule(
                 request=request,
                 actor=request.user,
                 appointment=appointment,
-                starts_at=start,
-                practitioner=practitioner,
-                location=location,
+                starts_at=chosen.start,
+                practitioner=chosen.practitioner,
+                location=chosen.location,
                 channel=BookingChannel.DESK,
                 now=timezone.now(),
             )

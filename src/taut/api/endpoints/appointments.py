@@ -29,7 +29,7 @@ from taut.clinics.models import Location
 from taut.clinics.roles import Permission
 from taut.patients.selectors import get_patient_for
 from taut.scheduling import services
-from taut.scheduling.availability import practitioners_of
+from taut.scheduling.availability import practitioner_of
 from taut.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingChannel
 from taut.scheduling.selectors import get_appointment_for
 
@@ -186,9 +186,7 @@ def appointment_book(
     appointment_type = (
         AppointmentType.objects.for_clinic(clinic).filter(pk=payload.appointment_type).first()
     )
-    practitioner = next(
-        (p for p in practitioners_of(clinic) if p.public_id == payload.practitioner), None
-    )
+    practitioner = practitioner_of(clinic, payload.practitioner)
     location = Location.objects.for_clinic(clinic).filter(public_id=payload.location).first()
     missing = [
         name

@@ -9,12 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut.audit.models import Action, AuditEntry
+from taut.audit.services import client_ip
 from taut.clinics.models import Clinic, Location
 from taut.patients.models import Patient
 from taut.patients.services import patient_create
 from taut.scheduling import notices
 from taut.scheduling.models import Appointment, AppointmentType, BookingChannel
-from taut.scheduling.services.booking import appointment_book
+from taut.scheduling.services.booking import BookingRefused, appointment_book
 
 
 def _matching_patient(clinic: Clinic, data: dict[str, Any]) -> Patient | None:
@@ -30,6 +32,23 @@ def _matching_patient(clinic: Clinic, data: dict[str, Any]) -> Patient | None:
         )[:2]
     )
     return found[0] if len(found) == 1 else None
+
+
+# A person books a handful of visits at most; more from one address in an hour is a script.
+ONLINE_BOOKINGS_PER_HOUR = 5
+
+
+def _too_many_bookings(request: HttpRequest | None, clinic: Clinic, now: dt.datetime) -> bool:
+    """Counted from the audit log, which records each booking with the client's address."""
+    recent = AuditEntry.objects.filter(
+        clinic=clinic,
+        at__gte=now - dt.timedelta(hours=1),
+        object_type="appointment",
+        action=Action.CREATE,
+        ip_address=client_ip(request),
+        detail__channel=BookingChannel.ONLINE.value,
+    )
+    return recent.count() >= ONLINE_BOOKINGS_PER_HOUR
 
 
 def _portal_username(email: str) -> str:
@@ -76,6 +95,10 @@ def online_booking_make(
 ) -> Appointment:
     """Book for a signed-in portal patient, or for someone who left their details: a known
     patient (same email and birth date) or a new record, invited to the portal."""
+    if _too_many_bookings(request, clinic, now):
+        raise BookingRefused(
+            ["Too many bookings from this connection in the last hour; please call us."]
+        )
     if patient is None:
         assert details is not None  # noqa: S101 - the view passes one or the other
         patient = _matching_patient(clinic, details)

@@ -127,12 +127,6 @@ def working_hours_add(
 
 
 @transaction.atomic
-def working_hours_remove(*, request: HttpRequest | None, actor: Any, hours: WorkingHours) -> None:
-    _audit(request, actor, hours.clinic, f"hours:{hours.pk}", removed=str(hours))
-    hours.delete()
-
-
-@transaction.atomic
 def weekly_break_add(
     *,
     request: HttpRequest | None,
@@ -152,12 +146,6 @@ def weekly_break_add(
     )
     _audit(request, actor, clinic, f"break:{pause.pk}", practitioner=str(practitioner.public_id))
     return pause
-
-
-@transaction.atomic
-def weekly_break_remove(*, request: HttpRequest | None, actor: Any, pause: WeeklyBreak) -> None:
-    _audit(request, actor, pause.clinic, f"break:{pause.pk}", removed=str(pause))
-    pause.delete()
 
 
 @transaction.atomic
@@ -186,10 +174,16 @@ def time_off_add(
     return off
 
 
+SetupRow = WorkingHours | WeeklyBreak | TimeOff
+
+
 @transaction.atomic
-def time_off_remove(*, request: HttpRequest | None, actor: Any, time_off: TimeOff) -> None:
-    _audit(request, actor, time_off.clinic, f"time_off:{time_off.pk}", removed=str(time_off))
-    time_off.delete()
+def setup_row_remove(*, request: HttpRequest | None, actor: Any, row: SetupRow) -> None:
+    """Remove working hours, a break or time off (set-up, not clinical records: deleted, audited).
+    Bookings already made stay as they are."""
+    kind = {WorkingHours: "hours", WeeklyBreak: "break", TimeOff: "time_off"}[type(row)]
+    _audit(request, actor, row.clinic, f"{kind}:{row.pk}", removed=str(row))
+    row.delete()
 
 
 @transaction.atomic
