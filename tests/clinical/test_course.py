@@ -22,6 +22,8 @@ from taut.clinical.course import (
     course_flags,
     default_mcid,
     responder,
+    split_into_episodes,
+    summarise_course,
 )
 from taut.clinical.knowledge import load_knowledge
 from taut.clinical.measures import McidUnit
@@ -243,3 +245,60 @@ def test_it_refuses_an_empty_series_and_an_empty_plan():
         course_flags("nprs", [], planned_sessions=4)
     with pytest.raises(ValueError, match="planned_sessions"):
         course_flags("nprs", series(7), planned_sessions=0)
+
+
+# --- episodes and course summaries (the dashboard's roll-up) ---------------------------------
+
+
+def test_a_pause_longer_than_the_gap_starts_a_new_episode():
+    days = [date(2025, 6, 2), date(2026, 1, 5), date(2026, 1, 12), date(2026, 4, 13)]
+    assert split_into_episodes(days, gap_days=90) == [range(0, 1), range(1, 3), range(3, 4)]
+
+
+def test_a_pause_of_exactly_the_gap_stays_in_the_episode():
+    days = [date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=90)]
+    assert split_into_episodes(days, gap_days=90) == [range(0, 2)]
+
+
+def test_episodes_need_days_in_order_and_a_positive_gap():
+    assert split_into_episodes([]) == []
+    with pytest.raises(ValueError, match="in order"):
+        split_into_episodes([date(2026, 2, 1), date(2026, 1, 1)])
+    with pytest.raises(ValueError, match="gap_days"):
+        split_into_episodes([date(2026, 1, 1)], gap_days=0)
+
+
+def test_a_summary_agrees_with_the_responder_and_flag_rules():
+    course = series(8, 6, 5, 4)
+    summary = summarise_course("nprs", course)
+    assert (summary.observations, summary.baseline, summary.latest) == (4, 8, 4)
+    assert summary.change == 4 and summary.mcid == 2
+    assert summary.responded is responder("nprs", course[0], course[-1]).responded is True
+    assert summary.worsened is False
+    # 6 -> 4 over the last three reaches the MCID; 5 -> 4 over the last two does not
+    assert summary.plateau_windows == {2}
+
+
+def test_a_summary_lists_each_window_that_plateaued():
+    summary = summarise_course("nprs", series(6, 6, 5))
+    for window in range(2, 11):
+        flags = course_flags(
+            "nprs", series(6, 6, 5), planned_sessions=9, policy=CoursePolicy(window)
+        )
+        assert (window in summary.plateau_windows) == (FlagCode.PLATEAU in [f.code for f in flags])
+    assert summary.plateau_windows == {2, 3}
+    assert summary.plateau_mask == (1 << 2) | (1 << 3)
+
+
+def test_a_summary_marks_worsening_by_the_mcid():
+    summary = summarise_course("nprs", series(5, 8))
+    assert (summary.change, summary.worsened, summary.responded) == (-3, True, False)
+
+
+def test_a_single_observation_is_neither_responder_nor_worse():
+    summary = summarise_course("nprs", series(5))
+    assert (summary.responded, summary.worsened, summary.plateau_windows) == (
+        False,
+        False,
+        frozenset(),
+    )

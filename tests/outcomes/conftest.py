@@ -17,6 +17,7 @@ from taut.charting.models import (
 )
 from taut.clinics.models import Clinic, Location
 from taut.consent.models import Consent, ConsentDocument
+from taut.outcomes import rollups
 from taut.patients.models import Patient
 from taut.screening.models import Intake, ScreeningRecord
 
@@ -157,6 +158,7 @@ class History:
                 status=SessionStatus.SIGNED, signed_at=started, signed_by=clinician
             )
             session.refresh_from_db()
+            rollups.session_signed(session)  # what charting's session_sign does
         return session
 
 

@@ -36,6 +36,7 @@ from taut.clinics.models import Membership
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
 from taut.diary.services import diary_prompts_schedule
+from taut.outcomes import rollups
 from taut.patients.models import Patient
 from taut.screening.gate import gate_for_patient
 from taut.screening.selectors import screening_latest
@@ -308,6 +309,7 @@ def session_sign(
     session.signed_by = actor
     session.save()
     diary_prompts_schedule(session=session)
+    rollups.session_signed(session)
     _audit(
         request,
         actor,

@@ -70,6 +70,10 @@ class Observation:
     value: float  # the instrument's score, on its own scale
 
 
+PLATEAU_WINDOWS = range(2, 11)  # the plateau windows a clinic may choose: 2 to 10 sessions
+EPISODE_GAP_DAYS = 90  # a design choice: a longer pause between sessions starts a new course
+
+
 @dataclass(frozen=True)
 class CoursePolicy:
     plateau_sessions: int = 3  # the last N observations looked at for an MCID-sized improvement
@@ -185,6 +189,79 @@ def course_flags(
         _end_of_plan(instrument, choice, baseline, latest, planned_sessions),
     ]
     return tuple(flag for flag in flags if flag is not None)
+
+
+def split_into_episodes(
+    days: Sequence[dt.date], *, gap_days: int = EPISODE_GAP_DAYS
+) -> list[range]:
+    """The positions of `days` (in order) grouped into episodes of care: a pause of more than
+    `gap_days` between two sessions starts a new episode. A design choice (see RULE_NOTE): a
+    patient who returns after months with a new complaint starts a new course, not a new point
+    on the old one."""
+    if gap_days < 1:
+        raise ValueError(f"gap_days must be at least 1, got {gap_days}")
+    for earlier, later in zip(days, days[1:], strict=False):
+        if later < earlier:
+            raise ValueError("days must be in order")
+    episodes, start = [], 0
+    for position in range(1, len(days)):
+        if (days[position] - days[position - 1]).days > gap_days:
+            episodes.append(range(start, position))
+            start = position
+    if days:
+        episodes.append(range(start, len(days)))
+    return episodes
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    """One course reduced to what a clinic's dashboard adds up across patients."""
+
+    observations: int
+    baseline: float
+    latest: float
+    change: float  # improvement from baseline: positive = better
+    mcid: float
+    responded: bool
+    worsened: bool  # worse than baseline by at least the MCID
+    plateau_windows: frozenset[int]  # the windows N (of `windows`) over which it plateaued
+
+    @property
+    def plateau_mask(self) -> int:
+        """The windows as bits (bit N set: a plateau over the last N), for SQL's `&`."""
+        return sum(1 << window for window in self.plateau_windows)
+
+
+def summarise_course(
+    instrument_id: str,
+    series: Sequence[Observation],
+    *,
+    windows: Sequence[int] = PLATEAU_WINDOWS,
+    mcid: Mcid | MCIDChoice | None = None,
+    knowledge: Knowledge | None = None,
+) -> CourseSummary:
+    """The same responder, worsening and plateau rules as the patient's page, for every window a
+    dashboard may ask about, so a clinic's counts agree with each patient's flags."""
+    ordered = _ordered(series)
+    instrument = resolve_instrument(instrument_id, knowledge=knowledge)
+    choice = _choice(instrument, mcid, knowledge)
+    baseline, latest = ordered[0], ordered[-1]
+    status = _responder(instrument, choice, baseline, latest)
+    plateaus = frozenset(
+        window
+        for window in windows
+        if _plateau(instrument, choice, ordered, CoursePolicy(plateau_sessions=window))
+    )
+    return CourseSummary(
+        observations=len(ordered),
+        baseline=baseline.value,
+        latest=latest.value,
+        change=status.change,
+        mcid=choice.value,
+        responded=status.responded and latest is not baseline,
+        worsened=_worsening(instrument, choice, baseline, latest) is not None,
+        plateau_windows=plateaus,
+    )
 
 
 # --- the rules -------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ checks for speed, and says so:
   session points at its own patient's records, but the consent carries no signature drawing
   and no frozen PDF (nobody signed it), and questionnaire scores are stored without item answers;
 - sessions are inserted open, their needling, measures and adverse events added, and then the
-  chunk is signed with one UPDATE (the database refuses rows added to a signed note).
+  chunk is signed with one UPDATE (the database refuses rows added to a signed note);
+- the dashboard's roll-ups are rebuilt once at the end, not refreshed per signing.
 
 The history is deterministic for a seed: ~5 sessions per patient over three years, weekly,
 across the demo's clinicians and locations, with NPRS before every session, the condition's
@@ -43,6 +44,7 @@ from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.consent.models import ConsentDocument, ConsentKind
 from taut.demo import people
+from taut.outcomes import rollups
 from taut.patients.models import Patient, Sex
 from taut.patients.services import _refresh_search_keys
 
@@ -124,6 +126,8 @@ def seed_bulk_history(
             f"{result.measures:,} measures, {result.events:,} adverse events)"
         )
     writer.reset_sequences()
+    progress("rebuilding the dashboard's roll-ups from the new history…")
+    rollups.rebuild(clinic.pk, progress=progress)
     audit_record(
         request=None,
         actor=None,

@@ -31,6 +31,7 @@ from taut.clinical.diary import (
 from taut.diary.models import DiaryEntry, DiaryPrompt, RedFlagAlert, ReportedEvent
 from taut.messaging.models import Channel, Kind
 from taut.messaging.services import message_queue, message_to_patient
+from taut.outcomes import rollups
 from taut.patients.models import Patient
 
 ACTION_MIN_LENGTH = 3
@@ -224,6 +225,8 @@ def diary_entry_submit(
         )
         for event in assessment.events
     )
+    if assessment.events:
+        rollups.events_reported(session)
     alert = None
     if assessment.red_flags:
         alert = RedFlagAlert.objects.create(

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from taut.clinical.course import PLATEAU_WINDOWS
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.outcomes.selectors import DashboardFilter
 
 DEFAULT_DAYS = 365
-MAX_PLATEAU_WINDOW = 10
 
 
 class DashboardFilterForm(forms.Form):
@@ -34,8 +34,8 @@ class DashboardFilterForm(forms.Form):
     )
     plateau = forms.IntegerField(
         label="Plateau window (sessions)",
-        min_value=2,
-        max_value=MAX_PLATEAU_WINDOW,
+        min_value=PLATEAU_WINDOWS[0],
+        max_value=PLATEAU_WINDOWS[-1],
         required=False,
         help_text="No MCID-sized improvement over this many sessions is a plateau (default 3).",
     )

@@ -5,31 +5,31 @@ given, and the scores taken *before* needling (course.TIMING_NOTE: straight afte
 soreness hides the effect). Each measure is followed per instrument and site (a PPT at the upper
 trapezius is not compared with one at the infraspinatus).
 
-The dashboard's tables are aggregate SQL over the indexed columns (GROUP BY in the database),
-one query per table; the per-course outcome tables use window functions to find each course's
-baseline, latest score and plateau window in the database as well.
+The dashboard's tables are aggregate SQL (GROUP BY in the database), one query per table, over
+the roll-ups that rollups.py keeps as notes are signed (models.py): daily counts per clinic, day,
+location and clinician, and one row per course of care summarised by the core's course rules.
+So a dashboard over a million sessions adds up thousands of rows, not millions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from taut.charting.models import (
     Measure,
-    NeedlingEntry,
-    SessionAdverseEvent,
     SessionStatus,
     Timing,
     TreatmentSession,
 )
 from taut.clinical.course import (
+    PLATEAU_WINDOWS,
     RULE_NOTE,
     CourseFlag,
     CoursePolicy,
@@ -47,7 +47,20 @@ from taut.clinical.measures import Instrument, Severity
 from taut.clinical.rates import Comparison, RateEstimate, compare_with_published, per_thousand
 from taut.clinical.records import Direction
 from taut.clinics.models import Clinic
-from taut.diary.models import DiaryEntry, ReportedEvent
+from taut.diary.models import DiaryEntry
+from taut.outcomes.models import (
+    ANY_EVENT,
+    EventTally,
+    Grain,
+    OutcomeGrouping,
+    OutcomeTally,
+    PatientSpan,
+    SessionTally,
+    UseKind,
+    UseTally,
+    plateau_column,
+)
+from taut.outcomes.periods import split_range
 from taut.outcomes.plots import Point, Series, line_chart, mcid_band, soreness_chart
 from taut.patients.models import Patient
 
@@ -360,78 +373,107 @@ def filtered_sessions(clinic: Clinic | int, filters: DashboardFilter) -> QuerySe
     return sessions
 
 
-def _session_filter(filters: DashboardFilter, prefix: str = "session__") -> Q:
-    condition = Q(
-        **{
-            f"{prefix}status": SessionStatus.SIGNED,
-            f"{prefix}date_of_service__range": (filters.start, filters.end),
-        }
-    )
+def _tallies(model: Any, clinic: Clinic | int, filters: DashboardFilter) -> QuerySet[Any]:
+    """A tally's rows covering the filter's range once (whole months as month rows, the edges
+    as day rows), at its location, of its practitioner."""
+    periods = split_range(filters.start, filters.end)
+    covering = Q(pk__in=[])
+    if periods.months:
+        covering |= Q(grain=Grain.MONTH, day__range=periods.months)
+    for days in periods.days:
+        covering |= Q(grain=Grain.DAY, day__range=days)
+    rows = model.objects.for_clinic(clinic).filter(covering)
     if filters.location_id is not None:
-        condition &= Q(**{f"{prefix}location_id": filters.location_id})
+        rows = rows.filter(location_id=filters.location_id)
     if filters.clinician_id is not None:
-        condition &= Q(**{f"{prefix}clinician_id": filters.clinician_id})
-    return condition
+        rows = rows.filter(clinician_id=filters.clinician_id)
+    return rows
+
+
+def _patients_sql(clinic: Clinic, filters: DashboardFilter, by_clinician: bool) -> str:
+    """Distinct patients treated in the range, from their spans (first and last signed day per
+    location and clinician): a span inside the range counts at once; a span that only overlaps
+    it counts when a signed session falls in the range (an indexed look-up per such span)."""
+    spans, sessions = PatientSpan._meta.db_table, TreatmentSession._meta.db_table
+    where = "p.clinic_id = %s AND p.first_day <= %s AND p.last_day >= %s"
+    if filters.location_id is not None:
+        where += " AND p.location_id = %s"
+    if filters.clinician_id is not None:
+        where += " AND p.clinician_id = %s"
+    column, group = ("p.clinician_id", "GROUP BY p.clinician_id") if by_clinician else ("''", "")
+    return f"""SELECT {column}, COUNT(DISTINCT p.patient_id) FROM {spans} p
+      WHERE {where} AND ((p.first_day >= %s AND p.last_day <= %s) OR EXISTS (
+        SELECT 1 FROM {sessions} s
+         WHERE s.clinic_id = p.clinic_id AND s.patient_id = p.patient_id
+           AND s.clinician_id = p.clinician_id
+           AND (s.location_id = p.location_id OR (s.location_id IS NULL AND p.location_id IS NULL))
+           AND s.status = %s AND s.date_of_service BETWEEN %s AND %s))
+      {group}"""  # noqa: S608 - fixed fragments; every value is a parameter
+
+
+def _patients(clinic: Clinic, filters: DashboardFilter, *, by_clinician: bool) -> dict[Any, int]:
+    params: list[Any] = [clinic.pk, filters.end, filters.start]
+    params += [v for v in (filters.location_id, filters.clinician_id) if v is not None]
+    params += [filters.start, filters.end, SessionStatus.SIGNED, filters.start, filters.end]
+    with connection.cursor() as cursor:
+        cursor.execute(_patients_sql(clinic, filters, by_clinician), params)
+        return dict(cursor.fetchall())
 
 
 def summary(clinic: Clinic, filters: DashboardFilter) -> dict[str, int]:
-    totals = filtered_sessions(clinic, filters).aggregate(
-        sessions=Count("id"), patients=Count("patient_id", distinct=True)
+    totals = _tallies(SessionTally, clinic, filters).aggregate(
+        sessions=Sum("sessions"), first_sessions=Sum("first_sessions")
     )
-    new = (
-        filtered_sessions(clinic, filters).filter(first_session=True).aggregate(n=Count("id"))["n"]
-    )
-    return {"sessions": totals["sessions"], "patients": totals["patients"], "first_sessions": new}
+    return {
+        "sessions": totals["sessions"] or 0,
+        "patients": sum(_patients(clinic, filters, by_clinician=False).values()),
+        "first_sessions": totals["first_sessions"] or 0,
+    }
 
 
 def sessions_by_clinician(clinic: Clinic, filters: DashboardFilter) -> list[dict[str, Any]]:
     rows = (
-        filtered_sessions(clinic, filters)
+        _tallies(SessionTally, clinic, filters)
         .values("clinician_id", "clinician__first_name", "clinician__last_name")
-        .annotate(sessions=Count("id"), patients=Count("patient_id", distinct=True))
+        .annotate(sessions=Sum("sessions"))
         .order_by("-sessions", "clinician_id")
     )
+    patients = _patients(clinic, filters, by_clinician=True)
     return [
         {
             "clinician": f"{r['clinician__first_name']} {r['clinician__last_name']}".strip(),
             "sessions": r["sessions"],
-            "patients": r["patients"],
+            "patients": patients.get(r["clinician_id"], 0),
         }
         for r in rows
     ]
 
 
-def muscles_used(clinic: Clinic, filters: DashboardFilter) -> list[dict[str, Any]]:
-    rows = (
-        NeedlingEntry.objects.for_clinic(clinic)
-        .filter(_session_filter(filters))
-        .values("muscle")
-        .annotate(
-            entries=Count("id"),
-            sessions=Count("session_id", distinct=True),
-            needles=Sum("needles_in"),
-        )
-        .order_by("-entries", "muscle")
+def _used(clinic: Clinic, filters: DashboardFilter, kind: UseKind) -> QuerySet[Any]:
+    field = "muscle" if kind is UseKind.MUSCLE else "technique"
+    return (
+        _tallies(UseTally, clinic, filters)
+        .filter(kind=kind)
+        .values(**{field: F("key")})
+        .annotate(entries=Sum("entries"), sessions=Sum("sessions"), needles=Sum("needles"))
+        .order_by("-entries", field)
     )
-    knowledge = load_knowledge()
-    names = {m.id: m.name for m in knowledge.muscles}
-    return [{**r, "label": names.get(r["muscle"], r["muscle"])} for r in rows]
+
+
+def muscles_used(clinic: Clinic, filters: DashboardFilter) -> list[dict[str, Any]]:
+    names = {m.id: m.name for m in load_knowledge().muscles}
+    return [
+        {**r, "label": names.get(r["muscle"], r["muscle"])}
+        for r in _used(clinic, filters, UseKind.MUSCLE)
+    ]
 
 
 def techniques_used(clinic: Clinic, filters: DashboardFilter) -> list[dict[str, Any]]:
-    rows = (
-        NeedlingEntry.objects.for_clinic(clinic)
-        .filter(_session_filter(filters))
-        .values("technique")
-        .annotate(
-            entries=Count("id"),
-            sessions=Count("session_id", distinct=True),
-            needles=Sum("needles_in"),
-        )
-        .order_by("-entries", "technique")
-    )
     names = {t.id: t.name for t in load_knowledge().techniques}
-    return [{**r, "label": names.get(r["technique"], r["technique"])} for r in rows]
+    return [
+        {**r, "label": names.get(r["technique"], r["technique"])}
+        for r in _used(clinic, filters, UseKind.TECHNIQUE)
+    ]
 
 
 # --- adverse events --------------------------------------------------------------------------
@@ -445,58 +487,31 @@ class EventCount:
     reports: int  # event rows; a session may record the same event twice
 
 
-def _event_rows(clinic: Clinic, filters: DashboardFilter) -> tuple[str, list[Any]]:
-    """Both sources of adverse events as one UNION ALL of (session, event, severity, source):
-    the clinician's record in the note, and what the patient reported in the symptom diary."""
-    recorded = (
-        SessionAdverseEvent.objects.for_clinic(clinic)
-        .filter(_session_filter(filters))
-        .values_list("session_id", "event", "severity")
-    )
-    reported = (
-        ReportedEvent.objects.for_clinic(clinic)
-        .filter(_session_filter(filters))
-        .values_list("session_id", "event", "severity")
-    )
-    recorded_sql, recorded_params = recorded.query.sql_with_params()
-    reported_sql, reported_params = reported.query.sql_with_params()
-    # Both halves are the ORM's own parametrised SQL; nothing from the request is pasted in.
-    sql = (
-        f"SELECT recorded.* FROM ({recorded_sql}) AS recorded "  # noqa: S608
-        f"UNION ALL SELECT reported.* FROM ({reported_sql}) AS reported"
-    )
-    return sql, [*recorded_params, *reported_params]
-
-
 def adverse_event_counts(clinic: Clinic, filters: DashboardFilter) -> list[EventCount]:
     """Adverse events by type and severity over the filtered treatments: THE one place they are
-    counted. Clinician-recorded and patient-reported events are counted together; a treatment
-    with the same event in both (or reported at 24 and 48 hours) counts once as a treatment, and
-    each record as a report."""
-    rows_sql, params = _event_rows(clinic, filters)
-    sql = (
-        f"SELECT e.event, e.severity, COUNT(DISTINCT e.session_id), COUNT(*) "  # noqa: S608
-        f"FROM ({rows_sql}) AS e "
-        "GROUP BY e.event, e.severity ORDER BY e.event, e.severity"
+    counted. Clinician-recorded and patient-reported events are counted together (rollups.py); a
+    treatment with the same event in both (or reported at 24 and 48 hours) counts once as a
+    treatment, and each record as a report."""
+    rows = (
+        _tallies(EventTally, clinic, filters)
+        .exclude(event=ANY_EVENT)
+        .values("event", "severity")
+        .annotate(treatments=Sum("treatments"), reports=Sum("reports"))
+        .order_by("event", "severity")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            EventCount(event, severity, treatments, reports)
-            for event, severity, treatments, reports in cursor.fetchall()
-        ]
+    return [EventCount(r["event"], r["severity"], r["treatments"], r["reports"]) for r in rows]
 
 
 def adverse_events_by_severity(clinic: Clinic, filters: DashboardFilter) -> dict[str, int]:
     """Treatments with at least one event of each severity (a treatment counts once per class)."""
-    rows_sql, params = _event_rows(clinic, filters)
-    sql = (
-        f"SELECT e.severity, COUNT(DISTINCT e.session_id) "  # noqa: S608
-        f"FROM ({rows_sql}) AS e GROUP BY e.severity"
+    rows = (
+        _tallies(EventTally, clinic, filters)
+        .filter(event=ANY_EVENT)
+        .values("severity")
+        .annotate(n=Sum("treatments"))
+        .values_list("severity", "n")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -572,185 +587,85 @@ def adverse_event_rates(
     return {"by_type": by_type, "by_severity": by_severity}
 
 
-# --- outcomes per course, in SQL -------------------------------------------------------------
+# --- outcomes per course, from the course roll-up ------------------------------------------
 
 
-def _instrument_rows() -> tuple[str, list[Any]]:
-    """A small inline table of each instrument with a points MCID: id, direction, MCID."""
-    selects, params = [], []
-    for instrument in load_knowledge().instruments:
-        try:
-            choice = default_mcid(instrument.id)
-        except NoMcidError:
-            continue
-        selects.append(
-            "SELECT CAST(%s AS VARCHAR(30)) AS instrument, CAST(%s AS INTEGER) AS worse, "
-            "CAST(%s AS DECIMAL(9, 3)) AS mcid"
-        )
-        params += [
-            instrument.id,
-            1 if instrument.direction is Direction.HIGHER_IS_WORSE else 0,
-            Decimal(str(choice.value)),
-        ]
-    return " UNION ALL ".join(selects), params
-
-
-def _courses_sql(clinic: Clinic, filters: DashboardFilter) -> tuple[str, list[Any]]:
-    """One row per course (patient, instrument, site) with two or more scores before needling:
-    baseline, latest, the plateau window's first score and its best later one, the MCID."""
-    where = [
-        "s.clinic_id = %s",
-        "s.status = %s",
-        "s.date_of_service BETWEEN %s AND %s",
-        "m.timing = %s",
-    ]
-    params: list[Any] = [clinic.pk, SessionStatus.SIGNED, filters.start, filters.end, "before"]
-    if filters.location_id is not None:
-        where.append("s.location_id = %s")
-        params.append(filters.location_id)
-    if filters.clinician_id is not None:
-        where.append("s.clinician_id = %s")
-        params.append(filters.clinician_id)
-    instruments, instrument_params = _instrument_rows()
-    window = filters.plateau_sessions
-    # Fixed SQL fragments only; every value is a query parameter.
-    sql = f"""
-    WITH inst AS ({instruments}),
-    scored AS (
-      SELECT s.patient_id, m.instrument, m.site, m.score, s.condition,
-        ROW_NUMBER() OVER (PARTITION BY s.patient_id, m.instrument, m.site
-                           ORDER BY s.started_at, s.id) AS up,
-        ROW_NUMBER() OVER (PARTITION BY s.patient_id, m.instrument, m.site
-                           ORDER BY s.started_at DESC, s.id DESC) AS down
-      FROM charting_measure m
-      JOIN charting_treatmentsession s ON s.id = m.session_id
-      WHERE {" AND ".join(where)}
-    ),
-    course AS (
-      SELECT patient_id, instrument, site,
-        COUNT(*) AS n,
-        MAX(CASE WHEN up = 1 THEN score END) AS baseline,
-        MAX(CASE WHEN down = 1 THEN score END) AS latest,
-        MAX(CASE WHEN down = 1 THEN condition END) AS condition,
-        MAX(CASE WHEN down = %s THEN score END) AS window_first,
-        MIN(CASE WHEN down < %s THEN score END) AS later_low,
-        MAX(CASE WHEN down < %s THEN score END) AS later_high
-      FROM scored GROUP BY patient_id, instrument, site HAVING COUNT(*) >= 2
-    )
-    SELECT c.patient_id, c.instrument, c.site, c.condition, c.n, c.baseline, c.latest,
-      CASE WHEN i.worse = 1 THEN c.baseline - c.latest ELSE c.latest - c.baseline END AS change,
-      i.mcid,
-      CASE WHEN i.worse = 1 THEN c.window_first - c.later_low
-           ELSE c.later_high - c.window_first END AS window_best
-    FROM course c JOIN inst i ON i.instrument = c.instrument
-    """  # noqa: S608
-    return sql, [*instrument_params, *params, window, window, window]
-
-
-def _outcome_columns(alias: str = "") -> str:
-    """Aggregates over courses; `n >= %s` takes the plateau window."""
-    p = f"{alias}." if alias else ""
-    return f"""
-  COUNT(*) AS courses,
-  AVG({p}baseline) AS mean_baseline,
-  AVG({p}latest) AS mean_latest,
-  AVG({p}change) AS mean_change,
-  SUM(CASE WHEN {p}change >= {p}mcid THEN 1 ELSE 0 END) AS responders,
-  SUM(CASE WHEN {p}n >= %s AND {p}window_best < {p}mcid THEN 1 ELSE 0 END) AS plateaus,
-  SUM(CASE WHEN {p}change <= -{p}mcid THEN 1 ELSE 0 END) AS worsening
-"""
-
-
-def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _outcome_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _outcome_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     knowledge = load_knowledge()
     out = []
     for r in rows:
         instrument = knowledge.instrument(r["instrument"])
         courses = int(r["courses"])
+        responders = int(r["responders"])
         out.append(
             {
-                **r,
+                "instrument": r["instrument"],
                 "courses": courses,
                 "abbreviation": instrument.abbreviation,
                 "unit": instrument.unit,
-                "mean_baseline": _rounded(r["mean_baseline"]),
-                "mean_latest": _rounded(r["mean_latest"]),
-                "mean_change": _rounded(r["mean_change"]),
-                "responders": int(r["responders"]),
+                "mean_baseline": _mean(r["baseline_sum"], courses),
+                "mean_latest": _mean(r["latest_sum"], courses),
+                "mean_change": _mean(r["change_sum"], courses),
+                "responders": responders,
                 "plateaus": int(r["plateaus"]),
                 "worsening": int(r["worsening"]),
-                "responder_share": round(int(r["responders"]) / courses * 100, 1)
-                if courses
-                else None,
+                "responder_share": round(responders / courses * 100, 1) if courses else None,
             }
         )
     return out
 
 
-def _used_sql(clinic: Clinic, filters: DashboardFilter) -> tuple[str, list[Any]]:
-    """The distinct (patient, technique) pairs needled in the filtered sessions."""
-    where = ["s.clinic_id = %s", "s.status = %s", "s.date_of_service BETWEEN %s AND %s"]
-    params: list[Any] = [clinic.pk, SessionStatus.SIGNED, filters.start, filters.end]
-    if filters.location_id is not None:
-        where.append("s.location_id = %s")
-        params.append(filters.location_id)
-    if filters.clinician_id is not None:
-        where.append("s.clinician_id = %s")
-        params.append(filters.clinician_id)
-    sql = f"""SELECT DISTINCT s.patient_id, e.technique
-      FROM charting_needlingentry e JOIN charting_treatmentsession s ON s.id = e.session_id
-      WHERE {" AND ".join(where)}"""  # noqa: S608
-    return sql, params
+def _mean(total: Any, count: int) -> float | None:
+    return round(float(total) / count, 2) if count and total is not None else None
+
+
+def _outcome_sums(rows: QuerySet[Any], filters: DashboardFilter, *keys: str) -> QuerySet[Any]:
+    if filters.plateau_sessions not in PLATEAU_WINDOWS:
+        raise ValueError(f"the plateau window must be one of {list(PLATEAU_WINDOWS)}")
+    return (
+        rows.order_by(*keys)
+        .values(*keys)
+        .annotate(
+            courses=Sum("courses"),
+            baseline_sum=Sum("baseline_sum"),
+            latest_sum=Sum("latest_sum"),
+            change_sum=Sum("change_sum"),
+            responders=Sum("responders"),
+            worsening=Sum("worsening"),
+            plateaus=Sum(plateau_column(filters.plateau_sessions)),
+        )
+    )
 
 
 def outcome_tables(clinic: Clinic, filters: DashboardFilter) -> dict[str, list[dict[str, Any]]]:
-    """Outcomes by instrument, by condition and by technique in ONE query: the per-course window
-    work is done once (PostgreSQL and SQLite materialise a CTE used three times)."""
-    courses, params = _courses_sql(clinic, filters)
-    used, used_params = _used_sql(clinic, filters)
-    n = filters.plateau_sessions
-    sql = f"""WITH courses AS ({courses}), used AS ({used})
-    SELECT 'instrument' AS grouping, '' AS grouped, instrument, {_outcome_columns()}
-      FROM courses GROUP BY instrument
-    UNION ALL
-    SELECT 'condition', COALESCE(condition, ''), instrument, {_outcome_columns()}
-      FROM courses GROUP BY COALESCE(condition, ''), instrument
-    UNION ALL
-    SELECT 'technique', u.technique, c.instrument, {_outcome_columns("c")}
-      FROM courses c JOIN used u ON u.patient_id = c.patient_id
-      GROUP BY u.technique, c.instrument"""  # noqa: S608
-    rows = _outcome_rows(_run(sql, [*params, *used_params, n, n, n]))
+    """Outcomes by instrument, by condition and by technique, from the outcome tally: courses
+    whose latest score falls in the range, at the location, of the practitioner, each counted
+    with its whole episode of care (baseline to latest); under every technique of the episode."""
+    rows = _tallies(OutcomeTally, clinic, filters)
+    by_condition = rows.filter(grouping=OutcomeGrouping.CONDITION)
+    by_technique = rows.filter(grouping=OutcomeGrouping.TECHNIQUE)
     knowledge = load_knowledge()
     conditions = {c.id: c.name for c in knowledge.conditions}
     techniques = {t.id: t.name for t in knowledge.techniques}
     tables: dict[str, list[dict[str, Any]]] = {"instrument": [], "condition": [], "technique": []}
-    for row in rows:
-        grouping, grouped = row.pop("grouping"), row.pop("grouped")
-        if grouping == "instrument":
-            choice = default_mcid(row["instrument"])
-            row.update(
-                mcid=choice.value,
-                mcid_population=choice.population,
-                mcid_source=", ".join(choice.source),
-            )
-        elif grouping == "condition":
-            row.update(condition=grouped, label=conditions.get(grouped, grouped or "Not recorded"))
-        else:
-            row.update(technique=grouped, label=techniques.get(grouped, grouped))
-        tables[grouping].append(row)
-    for key, sort in (
-        ("instrument", lambda r: r["instrument"]),
-        ("condition", lambda r: (r["condition"], r["instrument"])),
-        ("technique", lambda r: (r["technique"], r["instrument"])),
+    for row in _outcome_rows(_outcome_sums(by_condition, filters, "instrument")):
+        choice = default_mcid(row["instrument"])
+        tables["instrument"].append(
+            {
+                **row,
+                "mcid": choice.value,
+                "mcid_population": choice.population,
+                "mcid_source": ", ".join(choice.source),
+            }
+        )
+    for grouping, names, table in (
+        (by_condition, conditions, "condition"),
+        (by_technique, techniques, "technique"),
     ):
-        tables[key].sort(key=sort)
+        sums = list(_outcome_sums(grouping, filters, "key", "instrument"))
+        for key, row in zip([r["key"] for r in sums], _outcome_rows(sums), strict=True):
+            label = names.get(key, key or "Not recorded")
+            tables[table].append({**row, table: key, "label": label})
     return tables
 
 
@@ -765,7 +680,3 @@ def outcomes_by_technique(clinic: Clinic, filters: DashboardFilter) -> list[dict
 
 def responders_by_instrument(clinic: Clinic, filters: DashboardFilter) -> list[dict[str, Any]]:
     return outcome_tables(clinic, filters)["instrument"]
-
-
-def _rounded(value: Any) -> float | None:
-    return None if value is None else round(float(value), 2)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
-from taut.clinical.course import TIMING_NOTE
+from taut.clinical.course import EPISODE_GAP_DAYS, TIMING_NOTE
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.outcomes import selectors
@@ -113,6 +113,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
             "rates": rates,
             "query": request.GET.urlencode(),
             "rule_note": selectors.RULE_NOTE,
+            "episode_gap_days": EPISODE_GAP_DAYS,
         },
     )
 
