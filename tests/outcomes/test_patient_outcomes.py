@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from taut.audit.models import AuditEntry
@@ -32,6 +34,25 @@ def test_signed_sessions_are_numbered_in_order_and_open_ones_left_out(world, his
     nprs = _course(outcomes, "nprs")
     assert [(o.session_number, o.value) for o in nprs.observations] == [(1, 8.0), (2, 6.0)]
     assert nprs.status is not None and nprs.status.responded  # 8 -> 6 = the MCID of 2
+
+
+def test_the_page_follows_the_current_episode_and_lists_the_earlier_ones(world, history, client):
+    for day, score in ((date(2025, 3, 3), 9), (date(2025, 3, 10), 3), (date(2026, 1, 5), 7)):
+        history.session(world.patient_a, day, clinician=world.clinician_a, nprs=score)
+    history.session(world.patient_a, date(2026, 1, 12), clinician=world.clinician_a, nprs=4)
+    outcomes = patient_outcomes(patient=world.patient_a)
+    assert [row.session.date_of_service for row in outcomes.sessions] == [
+        date(2026, 1, 5),
+        date(2026, 1, 12),
+    ]
+    nprs = _course(outcomes, "nprs")
+    assert nprs.baseline is not None and nprs.baseline.value == 7  # not 2025's 9
+    assert [(e.first, e.last, e.sessions) for e in outcomes.earlier] == [
+        (date(2025, 3, 3), date(2025, 3, 10), 2)
+    ]
+    client.force_login(world.clinician_a)
+    page = client.get(f"/outcomes/patients/{world.patient_a.public_id}/").content.decode()
+    assert "Earlier episodes: 3 Mar 2025 to 10 Mar 2025 (2 sessions)" in page
 
 
 def test_scores_after_needling_are_shown_but_not_judged(world, history):

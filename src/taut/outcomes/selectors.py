@@ -29,6 +29,7 @@ from taut.charting.models import (
     TreatmentSession,
 )
 from taut.clinical.course import (
+    EPISODE_GAP_DAYS,
     PLATEAU_WINDOWS,
     RULE_NOTE,
     CourseFlag,
@@ -41,6 +42,7 @@ from taut.clinical.course import (
     course_flags,
     default_mcid,
     responder,
+    split_into_episodes,
 )
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinical.measures import Instrument, Severity
@@ -133,6 +135,8 @@ class PatientOutcomes:
     plan: PlanNumbers
     policy: CoursePolicy
     rule_note: str = RULE_NOTE
+    earlier: list[Episode] = field(default_factory=list)
+    episode_gap_days: int = EPISODE_GAP_DAYS
     soreness: list[dict[str, Any]] = field(default_factory=list)  # diary entries, as a table
     soreness_chart: str = ""
 
@@ -145,15 +149,34 @@ class PatientOutcomes:
         ]
 
 
-def signed_sessions(*, patient: Patient) -> list[SessionRow]:
-    """The patient's signed sessions in the order given, numbered from 1."""
-    sessions = (
+@dataclass(frozen=True)
+class Episode:
+    """An earlier episode of care, listed on the page but not part of its courses."""
+
+    first: dt.date
+    last: dt.date
+    sessions: int
+
+
+def signed_sessions(*, patient: Patient) -> tuple[list[SessionRow], list[Episode]]:
+    """The signed sessions of the patient's current episode of care in the order given, numbered
+    from 1, and the earlier episodes (a pause of more than EPISODE_GAP_DAYS starts a new one, as
+    on the clinic dashboard)."""
+    sessions = list(
         TreatmentSession.objects.for_clinic(patient.clinic_id)
         .filter(patient=patient, status=SessionStatus.SIGNED)
         .select_related("clinician", "location")
-        .order_by("started_at", "pk")
+        .order_by("date_of_service", "started_at", "pk")
     )
-    return [SessionRow(number, s) for number, s in enumerate(sessions, start=1)]
+    episodes = split_into_episodes([s.date_of_service for s in sessions])
+    if not episodes:
+        return [], []
+    earlier = [
+        Episode(sessions[e[0]].date_of_service, sessions[e[-1]].date_of_service, len(e))
+        for e in episodes[:-1]
+    ]
+    current = [sessions[position] for position in episodes[-1]]
+    return [SessionRow(number, s) for number, s in enumerate(current, start=1)], earlier
 
 
 def patient_outcomes(
@@ -168,7 +191,7 @@ def patient_outcomes(
     so the page costs the same in a clinic of a thousand sessions as of a million.
     """
     plan, policy = plan or DEFAULT_PLAN, policy or DEFAULT_POLICY
-    sessions = signed_sessions(patient=patient)
+    sessions, earlier = signed_sessions(patient=patient)
     number_of = {row.session.pk: row for row in sessions}
     measures = (
         Measure.objects.for_clinic(patient.clinic_id)
@@ -195,7 +218,7 @@ def patient_outcomes(
         courses.append(
             _course(instrument, site, observations, after[(instrument_id, site)], plan, policy)
         )
-    outcomes = PatientOutcomes(patient, sessions, courses, plan, policy)
+    outcomes = PatientOutcomes(patient, sessions, courses, plan, policy, earlier=earlier)
     _add_soreness(outcomes, number_of)
     return outcomes
 
