@@ -19,11 +19,13 @@ from wsgiref.util import setup_testing_defaults
 
 import psycopg
 import pytest
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.models import Session
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from taut.clinic.errors import server_error
+from taut.clinic.errors import bad_request, server_error
 from taut.clinics.models import Membership
 
 
@@ -111,6 +113,35 @@ def test_the_error_page_needs_no_database(
 
     assert response.status_code == 500
     assert FRIENDLY in response.content.decode()
+
+
+def test_the_bad_request_page_needs_no_database_and_says_nothing_was_saved(
+    world: Any, rf: RequestFactory, django_assert_num_queries: Any
+) -> None:
+    request = rf.post("/patients/")
+    request.user = world.clinician_a
+
+    with django_assert_num_queries(0):
+        response = bad_request(request, SessionInterrupted("the session was deleted"))
+
+    assert response.status_code == 400
+    assert "nothing from it was saved" in response.content.decode()
+
+
+def test_an_interrupted_session_answers_tauts_400_page(world: Any, client: Client) -> None:
+    """The sign-in's session row disappears while the request runs (as when the connection
+    drops before the session is saved): Django refuses to save it, and Taut's page says so."""
+    client.force_login(world.clinician_a)
+
+    def end_sessions_midway(execute: Any, sql: str, *args: Any) -> Any:
+        if "patients_patient" in sql:
+            Session.objects.all().delete()
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(end_sessions_midway):
+        response = client.get("/patients/")
+    assert response.status_code == 400
+    assert "The request could not be completed" in response.content.decode()
 
 
 @postgres_only

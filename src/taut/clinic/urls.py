@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("taut.api.urls")),
 ]
 
+handler400 = "taut.clinic.errors.bad_request"
 handler403 = "taut.clinic.errors.forbidden"
 handler404 = "taut.clinic.errors.not_found"
 handler500 = "taut.clinic.errors.server_error"
