@@ -191,16 +191,27 @@ class CourseSummary(models.Model):
         return f"{self.instrument} course of patient {self.patient_id} to {self.last_day}"
 
 
+class SpanScope(models.TextChoices):
+    """What a span is per, matching the dashboard's filters: so no count needs DISTINCT."""
+
+    PATIENT = "patient", "Patient"
+    LOCATION = "location", "Patient at a location"
+    CLINICIAN = "clinician", "Patient with a clinician"
+    BOTH = "both", "Patient at a location with a clinician"
+
+
 class PatientSpan(models.Model):
-    """A patient's first and last signed session at one location with one clinician."""
+    """A patient's first and last signed session, overall or per location and/or clinician (the
+    fields outside the scope are empty)."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=SpanScope.choices)
     location = models.ForeignKey(
         "clinics.Location", on_delete=models.CASCADE, null=True, related_name="+"
     )
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
     )
     first_day = models.DateField()
     last_day = models.DateField()
@@ -209,7 +220,9 @@ class PatientSpan(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["clinic", "first_day", "last_day"], name="patient_span_days"),
+            models.Index(
+                fields=["clinic", "scope", "last_day", "first_day"], name="patient_span_days"
+            ),
             models.Index(fields=["clinic", "patient"], name="patient_span_patient"),
         ]
 

@@ -51,6 +51,7 @@ from taut.outcomes.models import (
     OutcomeTally,
     PatientSpan,
     SessionTally,
+    SpanScope,
     Tally,
     UseKind,
     UseTally,
@@ -404,6 +405,8 @@ def write_patients(clinic_id: int, patient_ids: Sequence[int]) -> int:
 
 
 def _spans(clinic_id: int, patient_ids: Sequence[int]) -> Iterator[PatientSpan]:
+    """Each patient's first and last signed day in every scope, from one GROUP BY per patient,
+    location and clinician."""
     rows = (
         signed_sessions(clinic_id)
         .filter(patient_id__in=patient_ids)
@@ -411,14 +414,27 @@ def _spans(clinic_id: int, patient_ids: Sequence[int]) -> Iterator[PatientSpan]:
         .values("patient_id", "location_id", "clinician_id")
         .annotate(first=Min("date_of_service"), last=Max("date_of_service"))
     )
+    spans: dict[tuple[Any, ...], tuple[dt.date, dt.date]] = {}
     for row in rows:
+        days = (_date(row["first"]), _date(row["last"]))
+        patient, location, clinician = row["patient_id"], row["location_id"], row["clinician_id"]
+        for key in (
+            (patient, SpanScope.PATIENT, None, None),
+            (patient, SpanScope.LOCATION, location, None),
+            (patient, SpanScope.CLINICIAN, None, clinician),
+            (patient, SpanScope.BOTH, location, clinician),
+        ):
+            seen = spans.get(key)
+            spans[key] = (min(seen[0], days[0]), max(seen[1], days[1])) if seen else days
+    for (patient, scope, location, clinician), (first, last) in spans.items():
         yield PatientSpan(
             clinic_id=clinic_id,
-            patient_id=row["patient_id"],
-            location_id=row["location_id"],
-            clinician_id=row["clinician_id"],
-            first_day=_date(row["first"]),
-            last_day=_date(row["last"]),
+            patient_id=patient,
+            scope=scope,
+            location_id=location,
+            clinician_id=clinician,
+            first_day=first,
+            last_day=last,
         )
 
 

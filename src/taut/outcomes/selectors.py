@@ -58,6 +58,7 @@ from taut.outcomes.models import (
     OutcomeTally,
     PatientSpan,
     SessionTally,
+    SpanScope,
     UseKind,
     UseTally,
     plateau_column,
@@ -413,33 +414,50 @@ def _tallies(model: Any, clinic: Clinic | int, filters: DashboardFilter) -> Quer
     return rows
 
 
-def _patients_sql(clinic: Clinic, filters: DashboardFilter, by_clinician: bool) -> str:
-    """Distinct patients treated in the range, from their spans (first and last signed day per
-    location and clinician): a span inside the range counts at once; a span that only overlaps
-    it counts when a signed session falls in the range (an indexed look-up per such span)."""
+def _patients_sql(
+    clinic_id: int, filters: DashboardFilter, by_clinician: bool
+) -> tuple[str, list[Any]]:
+    """Distinct patients treated in the range, from their spans (first and last signed day) in the
+    scope the filters ask for, one span per patient (per clinician when grouped): a span inside
+    the range counts at once; one that only overlaps it counts when a signed session falls in the
+    range (an indexed look-up, needed only for spans across the range's edges)."""
+    location, clinician = filters.location_id, filters.clinician_id
+    per_clinician = by_clinician or clinician is not None
+    scope = {
+        (False, False): SpanScope.PATIENT,
+        (True, False): SpanScope.LOCATION,
+        (False, True): SpanScope.CLINICIAN,
+        (True, True): SpanScope.BOTH,
+    }[(location is not None, per_clinician)]
     spans, sessions = PatientSpan._meta.db_table, TreatmentSession._meta.db_table
-    where = "p.clinic_id = %s AND p.first_day <= %s AND p.last_day >= %s"
-    if filters.location_id is not None:
-        where += " AND p.location_id = %s"
-    if filters.clinician_id is not None:
-        where += " AND p.clinician_id = %s"
+    where, params = ["p.clinic_id = %s", "p.scope = %s"], [clinic_id, scope]
+    inner = ""
+    if location is not None:
+        where.append("p.location_id = %s")
+        params.append(location)
+        inner += " AND s.location_id = p.location_id"
+    if clinician is not None:
+        where.append("p.clinician_id = %s")
+        params.append(clinician)
+    if per_clinician:
+        inner += " AND s.clinician_id = p.clinician_id"
+    where.append("p.last_day >= %s AND p.first_day <= %s")
+    params += [filters.start, filters.end]
     column, group = ("p.clinician_id", "GROUP BY p.clinician_id") if by_clinician else ("''", "")
-    return f"""SELECT {column}, COUNT(DISTINCT p.patient_id) FROM {spans} p
-      WHERE {where} AND ((p.first_day >= %s AND p.last_day <= %s) OR EXISTS (
+    sql = f"""SELECT {column}, COUNT(*) FROM {spans} p
+      WHERE {" AND ".join(where)} AND ((p.first_day >= %s AND p.last_day <= %s) OR EXISTS (
         SELECT 1 FROM {sessions} s
-         WHERE s.clinic_id = p.clinic_id AND s.patient_id = p.patient_id
-           AND s.clinician_id = p.clinician_id
-           AND (s.location_id = p.location_id OR (s.location_id IS NULL AND p.location_id IS NULL))
+         WHERE s.clinic_id = p.clinic_id AND s.patient_id = p.patient_id{inner}
            AND s.status = %s AND s.date_of_service BETWEEN %s AND %s))
       {group}"""  # noqa: S608 - fixed fragments; every value is a parameter
+    params += [filters.start, filters.end, SessionStatus.SIGNED, filters.start, filters.end]
+    return sql, params
 
 
 def _patients(clinic: Clinic, filters: DashboardFilter, *, by_clinician: bool) -> dict[Any, int]:
-    params: list[Any] = [clinic.pk, filters.end, filters.start]
-    params += [v for v in (filters.location_id, filters.clinician_id) if v is not None]
-    params += [filters.start, filters.end, SessionStatus.SIGNED, filters.start, filters.end]
+    sql, params = _patients_sql(clinic.pk, filters, by_clinician)
     with connection.cursor() as cursor:
-        cursor.execute(_patients_sql(clinic, filters, by_clinician), params)
+        cursor.execute(sql, params)
         return dict(cursor.fetchall())
 
 
