@@ -4,15 +4,18 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from taut.charting.models import (
     NeedleLot,
     NeedleProduct,
     PractitionerProfile,
     Timing,
+    TreatmentSession,
     Twitch,
 )
 from taut.clinical.knowledge import load_knowledge
+from taut.clinics.models import Location
 
 
 def _muscle_choices() -> list[tuple[str, str]]:
@@ -149,6 +152,52 @@ class AddendumForm(forms.Form):
     text = forms.CharField(
         label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+NOT_RECORDED = "Not recorded"
+
+
+class ClassifyForm(forms.Form):
+    """What the session treats (a condition of the knowledge data) and where it happened."""
+
+    condition = forms.ChoiceField(
+        required=False,
+        label="Condition treated",
+        error_messages={
+            "invalid_choice": "Condition: “%(value)s” is not a condition of the clinical "
+            "knowledge; choose one from the list or “Not recorded”."
+        },
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label=NOT_RECORDED,
+        error_messages={
+            "invalid_choice": "Location: that is not one of this clinic's locations; "
+            "choose one from the list or “Not recorded”."
+        },
+    )
+
+    def __init__(self, *args: Any, session: TreatmentSession, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "condition": session.condition or "",
+                "location": session.location.public_id if session.location else None,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = [  # type: ignore[attr-defined]
+            ("", NOT_RECORDED),
+            *sorted(((c.id, c.name) for c in load_knowledge().conditions), key=lambda c: c[1]),
+        ]
+        # The clinic's open locations, and the one already recorded even if it has since closed.
+        self.fields["location"].queryset = (  # type: ignore[attr-defined]
+            Location.objects.for_clinic(session.clinic_id)
+            .filter(Q(is_active=True) | Q(pk=session.location_id))
+            .order_by("name")
+        )
 
 
 class ProductForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:patient_id>/sessions/start/", views.session_start, name="start"),
     path(S, views.session_page, name="session"),
     path(S + "notes/", views.notes_save, name="notes"),
+    path(S + "classify/", views.session_classify, name="session_classify"),
     path(S + "suggestions/", views.suggestions, name="suggestions"),
     path(S + "entries/", views.entry_add, name="entry_add"),
     path(S + "entries/<int:entry_id>/count/", views.entry_count, name="entry_count"),

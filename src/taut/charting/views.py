@@ -19,6 +19,7 @@ from taut.charting.documents import DOCUMENTS, pdf_response
 from taut.charting.forms import (
     AddendumForm,
     AdverseEventForm,
+    ClassifyForm,
     EntryForm,
     MeasureForm,
     NotesForm,
@@ -32,8 +33,10 @@ from taut.charting.selectors import (
     suggestions_for,
     usable_lots,
 )
+from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.outcomes import services as outcomes_services
 from taut.patients.selectors import get_patient_for
 
 
@@ -44,7 +47,18 @@ def _session(
     return get_session_for(membership=request.membership, patient=patient, public_id=session_id)
 
 
-def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> HttpResponse:
+def _condition_name(condition: str | None) -> str:
+    if not condition:
+        return ""
+    try:
+        return load_knowledge().condition(condition).name
+    except UnknownIdError:
+        return condition  # an id the knowledge data has since retired: show it as stored
+
+
+def _page(
+    request: StaffRequest, session: TreatmentSession, *, status: int = 200, **forms: object
+) -> HttpResponse:
     lots = _lots(session)
     suggestions, suggestion_error = suggestions_for(list(session.pain_regions))
     context = {
@@ -56,6 +70,8 @@ def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> 
         "measure_form": MeasureForm(),
         "event_form": AdverseEventForm(),
         "addendum_form": AddendumForm(),
+        "classify_form": ClassifyForm(session=session),
+        "condition_name": _condition_name(session.condition),
         "chart_regions": chart_context(session.pain_regions),
         "chart_input_name": "pain_regions",
         "chart_readonly": session.is_signed,
@@ -63,7 +79,7 @@ def _page(request: StaffRequest, session: TreatmentSession, **forms: object) -> 
         "suggestion_error": suggestion_error,
         **forms,
     }
-    return render(request, "charting/session.html", context)
+    return render(request, "charting/session.html", context, status=status)
 
 
 def _lots(session: TreatmentSession) -> list[Any]:
@@ -119,6 +135,10 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             {"patient": patient, "reasons": refusal.reasons},
             status=409,
         )
+    # Its condition and location, from the care plan and the earlier notes where they say.
+    outcomes_services.session_classify_defaults(
+        request=request, actor=request.user, session=session
+    )
     return redirect("charting:session", patient_id=patient.public_id, session_id=session.public_id)
 
 
@@ -150,6 +170,37 @@ def notes_save(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UU
         messages.success(request, "Saved.")
     except services.SessionRefused as refusal:
         messages.error(request, " ".join(refusal.reasons))
+    return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def session_classify(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """Set or correct the condition treated and the location of an open note."""
+    session = _session(request, patient_id, session_id)
+    try:
+        if session.is_signed:  # before the values: a signed note takes none, valid or not
+            raise outcomes_services.ClassifyRefused(outcomes_services.SIGNED_REFUSAL)
+        form = ClassifyForm(request.POST, session=session)
+        if not form.is_valid():
+            return _page(request, session, status=400, classify_form=form)
+        outcomes_services.session_classify(
+            request=request,
+            actor=request.user,
+            session=session,
+            condition=form.cleaned_data["condition"] or None,
+            location=form.cleaned_data["location"],
+        )
+    except outcomes_services.ClassifyRefused as refusal:
+        return render(
+            request,
+            "charting/classify_refused.html",
+            {"session": session, "patient": session.patient, "reasons": [str(refusal)]},
+            status=409,
+        )
+    messages.success(request, "Condition and location saved.")
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
 
 
