@@ -74,3 +74,20 @@ def test_front_desk_may_take_an_intake_but_not_screen(world: World) -> None:
         reverse("screening:run", args=[world.patient_a.public_id])
     )
     assert response.status_code == 403
+
+
+def test_none_answers_a_body_chart_question_and_screening_stops_asking_it(world: World) -> None:
+    url = reverse("screening:intake", args=[world.patient_a.public_id])
+    _post_intake(client_for(world.frontdesk_a), url, lymphoedema_regions=["none"])
+    assert Intake.objects.get().facts == {"lymphoedema_regions": []}
+    page = client_for(world.frontdesk_a).get(url).content.decode()
+    assert 'value="none" selected' in page  # shown again as answered "None"
+
+
+def test_none_and_areas_together_are_refused_naming_the_question(world: World) -> None:
+    url = reverse("screening:intake", args=[world.patient_a.public_id])
+    response = _post_intake(
+        client_for(world.frontdesk_a), url, lymphoedema_regions=["none", "arm_anterior_l"]
+    )
+    assert "not both" in str(response.context["form"].errors["fact_lymphoedema_regions"])
+    assert not Intake.objects.exists()

@@ -151,11 +151,13 @@ def _screening_reasons(
     reasons = _staleness(screening, today, policy)
     if screening.contraindicated:
         names = "; ".join(screening.label(code) for code in screening.contraindicated)
-        message = f"Contraindicated: {names}. No needling."
+        message = f"Contraindicated: {_sentence(names)} No needling."
         reasons.append(GateReason(GateCode.CONTRAINDICATED, message))
     if screening.unacknowledged:
         names = "; ".join(screening.label(code) for code in screening.unacknowledged)
-        message = f"Precautions not acknowledged: {names}. Acknowledge each before needling."
+        message = (
+            f"Precautions not acknowledged: {_sentence(names)} Acknowledge each before needling."
+        )
         reasons.append(GateReason(GateCode.PRECAUTIONS_UNACKNOWLEDGED, message))
     refused = [technique for technique in planned if technique in screening.refused_techniques]
     if refused:
@@ -215,3 +217,8 @@ def _consent_reasons(
         )
         reasons.append(GateReason(GateCode.TECHNIQUE_NOT_CONSENTED, message))
     return reasons
+
+
+def _sentence(text: str) -> str:
+    """The text ended with a full stop, unless it already ends a sentence (a question's text)."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."

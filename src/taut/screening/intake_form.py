@@ -16,6 +16,7 @@ from taut.screening.models import PreviousNeedling
 
 DERIVED_FACTS = {"age_years"}  # computed from the date of birth, never asked
 TRI_STATE = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
+NO_AREAS = "none"  # the answer "no such areas" to a body-chart question (an empty region list)
 
 
 def _region_choices(knowledge: Knowledge) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -52,9 +53,11 @@ def _field_for(question: Any, knowledge: Knowledge) -> forms.Field:
         return forms.MultipleChoiceField(
             label=label,
             required=False,
-            choices=_region_choices(knowledge),
+            choices=[(NO_AREAS, "None: no such areas"), *_region_choices(knowledge)],
             widget=forms.SelectMultiple(attrs={"size": 6}),
-            help_text=question.help or "Choose every area that applies (Ctrl or ⌘ for several).",
+            help_text=question.help
+            or "Choose “None” or every area that applies (Ctrl or ⌘ for several). "
+            "Leaving it empty leaves the question unanswered.",
         )
     return forms.ChoiceField(
         label=label,
@@ -130,6 +133,20 @@ class IntakeForm(forms.Form):
             if initial_facts and question.id in initial_facts:
                 self.initial[f"fact_{question.id}"] = _form_value(initial_facts[question.id])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            name = f"fact_{question.id}"
+            value = data.get(name)
+            if (
+                str(question.type) == "region_list"
+                and value
+                and NO_AREAS in value
+                and len(value) > 1
+            ):
+                self.add_error(name, "Choose “None” or the areas that apply, not both.")
+        return data
+
     def fact_fields(self) -> list[forms.BoundField]:
         return [self[f"fact_{q.id}"] for q in self.questions]
 
@@ -142,7 +159,7 @@ class IntakeForm(forms.Form):
             if kind == "bool" and value in {"yes", "no"}:
                 facts[question.id] = value == "yes"
             elif kind == "region_list" and value:
-                facts[question.id] = sorted(value)
+                facts[question.id] = [] if value == [NO_AREAS] else sorted(value)
             elif kind not in {"bool", "region_list"} and value not in (None, ""):
                 facts[question.id] = value
         for question in self.questions:  # drop answers to questions that did not apply
@@ -154,4 +171,6 @@ class IntakeForm(forms.Form):
 def _form_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value == []:
+        return [NO_AREAS]
     return value
