@@ -31,28 +31,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from _databases import database_url, ensure_postgres_database  # noqa: E402 - bench/ is on the path
+
 GOAL_PER_SECOND = 5_000
 SPOT_CHECK_EVERY = 500
-
-
-def database_url(size: int, postgres: str | None) -> str:
-    if postgres:
-        return f"{postgres.rstrip('/')}/taut_bench_fhir_{size}"
-    folder = ROOT / "var" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / f'fhir-{size}.sqlite3'}"
-
-
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not found:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def measure_sample(clinic: object, seconds: float) -> None:
@@ -150,7 +133,7 @@ def main() -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"FHIR bulk export by clinic size ({'PostgreSQL' if args.postgres else 'SQLite'})")
     for size in sizes:
-        url = database_url(size, args.postgres)
+        url = database_url("fhir", size, args.postgres)
         if args.postgres:
             ensure_postgres_database(url)
         with tempfile.TemporaryDirectory() as scratch:

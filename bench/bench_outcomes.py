@@ -24,28 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from _databases import database_url, ensure_postgres_database  # noqa: E402 - bench/ is on the path
+
 ROUNDS = 5
 GOAL_DASHBOARD_SECONDS = 1.0
-
-
-def database_url(size: int, postgres: str | None) -> str:
-    if postgres:
-        return f"{postgres.rstrip('/')}/taut_bench_outcomes_{size}"
-    folder = ROOT / "var" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / f'outcomes-{size}.sqlite3'}"
-
-
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not found:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def measure_one(size: int, rounds: int = ROUNDS) -> None:
@@ -140,7 +123,7 @@ def main() -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"outcomes pages by clinic size ({'PostgreSQL' if args.postgres else 'SQLite'})")
     for size in sizes:
-        url = database_url(size, args.postgres)
+        url = database_url("outcomes", size, args.postgres)
         if args.postgres:
             ensure_postgres_database(url)
         env = {**os.environ, "DATABASE_URL": url, "TAUT_DEV": "1"}

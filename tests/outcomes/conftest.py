@@ -18,6 +18,7 @@ from taut.charting.models import (
 from taut.clinics.models import Clinic, Location
 from taut.consent.models import Consent, ConsentDocument
 from taut.outcomes import rollups
+from taut.outcomes.models import TALLIES, CourseSummary, PatientSpan
 from taut.patients.models import Patient
 from taut.screening.models import Intake, ScreeningRecord
 
@@ -164,3 +165,13 @@ class History:
 
 def week(n: int) -> date:
     return START + timedelta(days=7 * n)
+
+
+def rollup_snapshot(clinic_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every roll-up row of the clinic, without ids, in a stable order."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for model in (*TALLIES, CourseSummary, PatientSpan):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        rows = model.objects.for_clinic(clinic_id).values_list(*fields)
+        tables[model.__name__] = sorted(tuple(map(str, row)) for row in rows)
+    return tables

@@ -16,8 +16,7 @@ from taut.clinics.models import Location
 from taut.outcomes import rollups
 from taut.outcomes.models import Grain, SessionTally
 from tests.conftest import make_patient
-from tests.outcomes.conftest import History, week
-from tests.outcomes.test_rollups import _snapshot
+from tests.outcomes.conftest import History, rollup_snapshot, week
 
 SIGNERS = 6
 
@@ -59,6 +58,6 @@ def test_notes_signed_at_once_are_each_counted_once(world: Any) -> None:
     assert failures == []
     day_rows = SessionTally.objects.for_clinic(clinic).filter(grain=Grain.DAY, day=week(0))
     assert list(day_rows.values_list("sessions", flat=True)) == [SIGNERS]
-    signed_one_by_one = _snapshot(clinic.pk)
+    signed_one_by_one = rollup_snapshot(clinic.pk)
     rollups.rebuild(clinic.pk)
-    assert _snapshot(clinic.pk) == signed_one_by_one
+    assert rollup_snapshot(clinic.pk) == signed_one_by_one

@@ -15,11 +15,11 @@ from taut.charting.models import NeedlingEntry, SessionStatus, TreatmentSession
 from taut.clinics.models import Location, Membership
 from taut.clinics.roles import Role
 from taut.outcomes import rollups, selectors
-from taut.outcomes.models import TALLIES, CourseSummary, PatientSpan, SessionTally
+from taut.outcomes.models import CourseSummary, SessionTally
 from taut.outcomes.selectors import DashboardFilter
 from tests.conftest import World, make_patient, make_user
 from tests.diary.conftest import signed_session
-from tests.outcomes.conftest import History
+from tests.outcomes.conftest import History, rollup_snapshot
 
 FIRST_DAY = date(2025, 10, 6)
 
@@ -60,16 +60,6 @@ def varied(world: World, django_user_model: Any) -> dict[str, Any]:
                 day += timedelta(days=rng.choice((7, 7, 14)))
             day += timedelta(days=120)  # a long pause: a new episode of care
     return {"clinic": clinic, "locations": (main, second), "clinicians": (world.clinician_a, other)}
-
-
-def _snapshot(clinic_id: int) -> dict[str, list[tuple[Any, ...]]]:
-    """Every roll-up row of the clinic, without ids, in a stable order."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (*TALLIES, CourseSummary, PatientSpan):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
-        rows = model.objects.for_clinic(clinic_id).values_list(*fields)
-        tables[model.__name__] = sorted(tuple(map(str, row)) for row in rows)
-    return tables
 
 
 def _ranges() -> list[tuple[date, date]]:
@@ -135,10 +125,10 @@ def test_every_range_location_and_practitioner_adds_up_to_the_records(varied):
 
 def test_signing_note_by_note_leaves_the_same_rollups_as_a_rebuild(varied):
     clinic_id = varied["clinic"].pk
-    incremental = _snapshot(clinic_id)
+    incremental = rollup_snapshot(clinic_id)
     assert incremental["CourseSummary"] and incremental["OutcomeTally"]
     rollups.rebuild(clinic_id)
-    assert _snapshot(clinic_id) == incremental
+    assert rollup_snapshot(clinic_id) == incremental
 
 
 def test_a_patient_seen_before_and_after_a_range_is_not_counted_in_it(world):
@@ -172,11 +162,11 @@ def test_a_note_signed_through_the_service_counts_at_once(world):
 
 def test_the_rollups_command_rebuilds_what_was_lost(varied, capsys):
     clinic = varied["clinic"]
-    before = _snapshot(clinic.pk)
+    before = rollup_snapshot(clinic.pk)
     SessionTally.objects.for_clinic(clinic).delete()
     CourseSummary.objects.for_clinic(clinic).delete()
     call_command("rollups", clinic=clinic.slug)
-    assert _snapshot(clinic.pk) == before
+    assert rollup_snapshot(clinic.pk) == before
     assert "courses of 8 of 8 patients" in capsys.readouterr().out
 
 

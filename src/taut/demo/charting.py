@@ -81,27 +81,7 @@ def seed_signed_session(
         answers=[6],
     )
     for muscle in ("upper_trapezius", "levator_scapulae"):
-        entry = services.entry_add(
-            request=None,
-            actor=clinician,
-            session=session,
-            data={
-                "muscle": muscle,
-                "side": "r",
-                "technique": "deep",
-                "lot_id": lot.pk,
-                "needles_in": 2,
-                "depth_mm": None,
-                "insertions": 4,
-                "twitch": "some",
-                "minutes_in": None,
-                "frequency_hz": None,
-                "pulse_width_us": None,
-                "intensity_ma": None,
-                "stimulation_minutes": None,
-            },
-        )
-        services.entry_count_out(request=None, actor=clinician, entry=entry, needles_out=2)
+        needle_and_count(clinician, session, lot, muscle=muscle, technique="deep", insertions=4)
     services.measure_add(
         request=None,
         actor=clinician,
@@ -111,3 +91,30 @@ def seed_signed_session(
         answers=[4],
     )
     services.session_sign(request=None, actor=clinician, session=session)
+
+
+def needle_and_count(
+    clinician: Any, session: Any, lot: Any, *, muscle: str, technique: str, insertions: int
+) -> None:
+    """Two needles into the right-side muscle through the charting service, counted back out."""
+    entry = services.entry_add(
+        request=None,
+        actor=clinician,
+        session=session,
+        data={
+            "muscle": muscle,
+            "side": "r",
+            "technique": technique,
+            "lot_id": lot.pk,
+            "needles_in": 2,
+            "depth_mm": None,
+            "insertions": insertions,
+            "twitch": "some",
+            "minutes_in": None,
+            "frequency_hz": None,
+            "pulse_width_us": None,
+            "intensity_ma": None,
+            "stimulation_minutes": None,
+        },
+    )
+    services.entry_count_out(request=None, actor=clinician, entry=entry, needles_out=2)

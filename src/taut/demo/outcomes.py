@@ -13,6 +13,7 @@ from taut.charting.models import NeedleLot
 from taut.clinics.models import Location, Membership
 from taut.consent.models import ConsentDocument, ConsentKind
 from taut.consent.services import consent_sign
+from taut.demo.charting import needle_and_count
 from taut.demo.pathway import _signature, safe_answers
 from taut.outcomes.services import session_classify
 from taut.patients.models import Patient
@@ -207,27 +208,9 @@ def _session(
             answers=list(answers),
         )
     for muscle in story.muscles:
-        entry = services.entry_add(
-            request=None,
-            actor=clinician,
-            session=session,
-            data={
-                "muscle": muscle,
-                "side": "r",
-                "technique": story.technique,
-                "lot_id": lot.pk,
-                "needles_in": 2,
-                "depth_mm": None,
-                "insertions": 3,
-                "twitch": "some",
-                "minutes_in": None,
-                "frequency_hz": None,
-                "pulse_width_us": None,
-                "intensity_ma": None,
-                "stimulation_minutes": None,
-            },
+        needle_and_count(
+            clinician, session, lot, muscle=muscle, technique=story.technique, insertions=3
         )
-        services.entry_count_out(request=None, actor=clinician, entry=entry, needles_out=2)
     services.measure_add(
         request=None,
         actor=clinician,

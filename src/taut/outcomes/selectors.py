@@ -385,18 +385,6 @@ class DashboardFilter:
         }
 
 
-def filtered_sessions(clinic: Clinic | int, filters: DashboardFilter) -> QuerySet[Any]:
-    """Signed sessions of the clinic in the filter's date range, location and practitioner."""
-    sessions = TreatmentSession.objects.for_clinic(clinic).filter(
-        status=SessionStatus.SIGNED, date_of_service__range=(filters.start, filters.end)
-    )
-    if filters.location_id is not None:
-        sessions = sessions.filter(location_id=filters.location_id)
-    if filters.clinician_id is not None:
-        sessions = sessions.filter(clinician_id=filters.clinician_id)
-    return sessions
-
-
 def _tallies(model: Any, clinic: Clinic | int, filters: DashboardFilter) -> QuerySet[Any]:
     """A tally's rows covering the filter's range once (whole months as month rows, the edges
     as day rows), at its location, of its practitioner."""
