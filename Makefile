@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 ARTIFACTS ?= $(CURDIR)/test-artifacts
 PY_DIRS := $(wildcard src tests bench)
 
-.PHONY: serve run test lint typecheck migrations-check pytest bench fuzz browser clean help
+.PHONY: serve run test lint typecheck migrations-check pytest bench fuzz browser proxy clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -46,7 +46,10 @@ migrations-check: $(STAMP)
 browser: $(STAMP)
 	@bash scripts/ensure-chromium
 
-pytest: $(STAMP) browser
+proxy:
+	@bash scripts/ensure-nginx
+
+pytest: $(STAMP) browser proxy
 	@echo "==> pytest ($${DATABASE_URL:-SQLite})"
 	@mkdir -p $(ARTIFACTS)/screenshots
 	@echo "    screenshots of browser tests: $(ARTIFACTS)/screenshots"

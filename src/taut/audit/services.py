@@ -10,16 +10,11 @@ from django.http import HttpRequest
 
 from taut.audit.chain import entry_hash
 from taut.audit.models import Action, AuditChain, AuditEntry
+from taut.clinic.proxies import client_ip
 
 
 def chain_key_for(clinic: Any) -> str:
     return f"clinic:{clinic.pk}" if clinic is not None else "global"
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _storable(value: Any) -> Any:

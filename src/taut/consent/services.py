@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from taut.audit.models import Action
-from taut.audit.services import audit_record, client_ip
+from taut.audit.services import audit_record
+from taut.clinic.proxies import client_ip
 from taut.clinics.models import Clinic
 from taut.consent.models import Consent, ConsentDocument
 from taut.consent.pdf import consent_pdf

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from taut.audit.models import Action, AuditEntry
-from taut.audit.services import client_ip
+from taut.clinic.proxies import client_ip
 from taut.clinics.models import Clinic, Location
 from taut.patients.models import Patient
 from taut.patients.services import patient_create
