@@ -142,7 +142,9 @@ def test_raw_sql_update_and_delete_are_refused(note: SignedNote, kind: str) -> N
     row = getattr(note, kind)
     table, column = _table(row), _text_field(row)
     with connection.cursor() as cursor:
-        _refused(lambda: cursor.execute(f"UPDATE {table} SET {column} = 'x' WHERE id = %s", [row.pk]))
+        _refused(
+            lambda: cursor.execute(f"UPDATE {table} SET {column} = 'x' WHERE id = %s", [row.pk])
+        )
         _refused(lambda: cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row.pk]))
         _refused(lambda: cursor.execute(f"DELETE FROM {table}"))
 

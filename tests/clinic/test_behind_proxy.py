@@ -218,4 +218,3 @@ def test_one_client_booking_online_in_bulk_does_not_stop_the_others(
     assert statuses == [302] * ONLINE_BOOKINGS_PER_HOUR + [409]
     last = slots[ONLINE_BOOKINGS_PER_HOUR + 1]
     assert _book_online(patient, proxy, desk, last, 20) == 302
-
