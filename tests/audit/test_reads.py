@@ -15,7 +15,7 @@ from tests.conftest import World, client_for
     [
         ("patients:detail", "frontdesk_a"),
         ("patients:edit", "frontdesk_a"),
-        ("screening:intake", "frontdesk_a"),
+        ("screening:intake", "clinician_a"),  # the desk is shown no history (test_roles)
         ("screening:intake_history", "clinician_a"),
         ("screening:view", "clinician_a"),
         ("consent:patient", "frontdesk_a"),

@@ -94,3 +94,31 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
     response = Client().get(reverse("patients:list"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_intake_form_is_prefilled_only_for_roles_that_may_read_the_history(
+    world: World, role: Role
+) -> None:
+    from taut.audit.models import AuditEntry
+    from taut.screening.services import intake_submit
+
+    intake_submit(
+        request=None,
+        actor=world.clinician_a,
+        patient=world.patient_a,
+        facts={"anticoagulant": True},
+        history={"medications": "Warfarin 5 mg daily"},
+        channel="clinician",
+    )
+    reads_before = AuditEntry.objects.filter(object_type="intake", action="view").count()
+    url = reverse("screening:intake", kwargs={"patient_id": world.patient_a.public_id})
+    response = client_for(world.staff("a", role)).get(url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    shown = "Warfarin" in response.content.decode()
+    reads = AuditEntry.objects.filter(object_type="intake", action="view").count() - reads_before
+    if role in MATRIX[Permission.CLINICAL_VIEW]:
+        assert shown and form.initial["fact_anticoagulant"] == "yes" and reads == 1
+    else:
+        assert not shown and "fact_anticoagulant" not in form.initial and reads == 0

@@ -15,19 +15,21 @@ HISTORY_FIELDS = ("medications", "conditions", "previous_needling", "previous_ne
 
 
 def intake_form_for(
-    request: HttpRequest, patient: Patient, *, for_staff: bool
+    request: HttpRequest, patient: Patient, *, for_staff: bool, prefill: bool = True
 ) -> tuple[IntakeForm, Intake | None]:
-    """The form, filled with the latest answers (showing them is an audited read)."""
+    """The form, filled with the latest answers (showing them is an audited read), or empty
+    for a reader who may take a history but not read it (`prefill=False`: the front desk)."""
     latest = intake_latest(patient=patient)
-    if latest is not None and request.method == "GET":
+    shown = latest if prefill else None
+    if shown is not None and request.method == "GET":
         audit_patient_read(
-            request=request, patient=patient, object_type="intake", object_id=str(latest.public_id)
+            request=request, patient=patient, object_type="intake", object_id=str(shown.public_id)
         )
     form = IntakeForm(
         request.POST or None,
         for_staff=for_staff,
-        initial={f: getattr(latest, f) for f in HISTORY_FIELDS} if latest else {},
-        initial_facts=latest.facts if latest else None,
+        initial={f: getattr(shown, f) for f in HISTORY_FIELDS} if shown else {},
+        initial_facts=shown.facts if shown else None,
     )
     return form, latest
 

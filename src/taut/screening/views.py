@@ -30,7 +30,9 @@ from taut.screening.selectors import (
 @staff_required(Permission.INTAKE_TAKE)
 def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    form, latest = intake_form_for(request, patient, for_staff=True)
+    # Minimum necessary: a role that may take a history but not read one starts from a blank form.
+    prefill = request.membership.may(Permission.CLINICAL_VIEW)
+    form, latest = intake_form_for(request, patient, for_staff=True, prefill=prefill)
     if request.method == "POST" and form.is_valid():
         clinician = request.membership.role == "clinician"
         channel = IntakeChannel.CLINICIAN if clinician else IntakeChannel.DESK
@@ -38,7 +40,9 @@ def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         messages.success(request, f"Medical history saved as version {intake.version}.")
         return redirect("patients:detail", patient_id=patient.public_id)
     return render(
-        request, "screening/intake_form.html", {"form": form, "patient": patient, "latest": latest}
+        request,
+        "screening/intake_form.html",
+        {"form": form, "patient": patient, "latest": latest, "prefilled": prefill},
     )
 
 
