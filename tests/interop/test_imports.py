@@ -271,3 +271,107 @@ def test_the_page_shows_exports_only_to_those_who_may_export(world: World) -> No
     assert "Start an export" in owner_page
     assert "Start an export" not in desk_page
     assert "Import patients" in desk_page
+
+
+def _patient(**elements: Any) -> dict[str, Any]:
+    return {"resourceType": "Patient", "birthDate": "1980-05-17", **elements}
+
+
+def _bundle(*patients: dict[str, Any]) -> bytes:
+    entries = [{"resource": patient} for patient in patients]
+    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}).encode()
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "named"),
+    [
+        ("name", "Ada Lovelace", "Patient 2: name: Input should be a valid list"),
+        ("name", [{"given": "Ada", "family": "Lovelace"}], "Patient 2: name[0].given"),
+        ("name", ["Ada"], "Patient 2: name[0]"),
+        ("telecom", {"system": "phone", "value": "555"}, "Patient 2: telecom:"),
+        ("telecom", [{"system": "phone", "value": 555}], "Patient 2: telecom[0].value"),
+        ("address", "1 Strand, London", "Patient 2: address:"),
+        ("address", [{"line": "1 Strand"}], "Patient 2: address[0].line"),
+    ],
+)
+def test_a_fhir_patient_with_a_misshapen_element_is_refused_at_upload_naming_it(
+    world: World, element: str, value: Any, named: str
+) -> None:
+    good = _patient(name=[{"family": "Franklin", "given": ["Rosalind"]}])
+    content = _bundle(good, _patient(**{element: value}))
+    response = _upload(client_for(world.frontdesk_a), "b.json", content, "fhir", "application/json")
+    assert response.status_code == 400
+    assert named in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_misshapen_batch_stored_before_the_check_still_opens(world: World) -> None:
+    content = _bundle(_patient(name="Ada", telecom={"x": 1}, address=["x"]))
+    batch = import_batch_for(world.clinic_a, world.frontdesk_a)
+    ImportBatch.objects.filter(pk=batch.pk).update(kind="fhir", content=content.decode())
+    url = reverse("interop:import", kwargs={"import_id": batch.public_id})
+    response = client_for(world.frontdesk_a).get(url)
+    assert response.status_code == 200
+    assert "FHIR name" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "named"),
+    [
+        ("NaN", "NaN"),
+        ("Infinity", "Infinity"),
+        ("-Infinity", "-Infinity"),
+        ("1e999999", "1e999999"),
+    ],
+)
+def test_numbers_json_does_not_allow_are_refused(world: World, number: str, named: str) -> None:
+    content = _bundle(_patient()).decode().replace('"1980-05-17"', '"1980-05-17", "x": ' + number)
+    response = _upload(
+        client_for(world.frontdesk_a), "b.json", content.encode(), "fhir", "application/json"
+    )
+    assert response.status_code == 400
+    assert named in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_single_patient_resource_is_taken_as_the_docs_say(world: World) -> None:
+    patient = _patient(name=[{"family": "Meitner", "given": ["Lise"]}], gender="female")
+    response = _upload(
+        client_for(world.frontdesk_a), "p.json", json.dumps(patient).encode(), "fhir", ""
+    )
+    assert response.status_code == 302
+    [report] = services.dry_run(ImportBatch.objects.get(), today=TODAY)
+    assert report.ok and report.data["family_name"] == "Meitner"
+
+
+def test_a_csv_with_thousands_of_columns_is_refused_at_upload(world: World) -> None:
+    header = ",".join(f"c{n}" for n in range(60_000))
+    content = f"given,family,dob,{header}\nAda,Lovelace,1980-05-17\n".encode()
+    assert len(content) < 0.5 * 1024 * 1024
+    response = _upload(client_for(world.frontdesk_a), "wide.csv", content)
+    assert response.status_code == 400
+    assert (
+        "Line 1 has 60003 columns; a patient file may have at most 50" in response.content.decode()
+    )
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"given,family,dob\nAda,Lovelace,1980-05-17" + b",x" * 60 + b"\n",
+            "Line 2 has 63 columns",
+        ),
+        (
+            b"given,family,dob\nAda," + b"L" * 5000 + b",1980-05-17\n",
+            "Line 2, column 2 holds 5,000 characters; a cell may hold at most 1,000",
+        ),
+    ],
+)
+def test_wide_rows_and_huge_cells_are_refused_at_upload(
+    world: World, content: bytes, message: str
+) -> None:
+    response = _upload(client_for(world.frontdesk_a), "odd.csv", content)
+    assert response.status_code == 400
+    assert message in response.content.decode()

@@ -18,8 +18,9 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="File",
-        help_text="CSV: UTF-8, one patient a line, a header line naming the columns, at most "
-        "2 MB. FHIR: a JSON Bundle of Patient resources, at most 5 MB.",
+        help_text="CSV: UTF-8, one patient a line, a header line naming the columns (at most "
+        "50), at most 2 MB. FHIR: a JSON Bundle of Patient resources, or one Patient, at most "
+        "5 MB.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -34,7 +35,7 @@ class UploadForm(forms.Form):
         if kind == ImportKind.FHIR and (
             not name.endswith(".json") or content_type not in JSON_TYPES
         ):
-            self.add_error("file", "Choose a .json file holding a FHIR Bundle.")
+            self.add_error("file", "Choose a .json file holding a FHIR Bundle or Patient.")
         return cleaned
 
 

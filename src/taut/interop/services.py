@@ -37,6 +37,15 @@ def dry_run(batch: ImportBatch, *, today: date) -> list[RowReport]:
     return check_rows(rows, clinic=batch.clinic, today=today)
 
 
+def _refuse_misshapen(patients: list[dict[str, Any]]) -> None:
+    problems = fhir_patients.shape_problems(patients)
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise ImportRefused(f"The file has elements of the wrong type for FHIR R4: {shown}.")
+
+
 @transaction.atomic
 def import_upload(
     *, request: HttpRequest | None, membership: Membership, kind: str, filename: str, raw: bytes
@@ -54,7 +63,9 @@ def import_upload(
             if len(raw) > fhir_patients.MAX_BYTES:
                 raise ImportRefused("The file is larger than 5 MB; split it.")
             text = raw.decode("utf-8-sig")
-            count = len(fhir_patients.parse(text))
+            patients = fhir_patients.parse(text)
+            _refuse_misshapen(patients)
+            count = len(patients)
         else:
             raise ImportRefused(f"Unknown import kind {kind!r}.")
     except (csv_patients.CsvError, fhir_patients.FhirImportError) as unreadable:

@@ -12,6 +12,11 @@ from taut.interop.imports.rows import FIELD_LABELS, REQUIRED
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# A patient list has a handful of columns; thousands (a few kilobytes of commas) would make every
+# review page build a select of thousands of options per field. A cell holds a name, a phone
+# number, an address: a few hundred characters at most.
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 1000
 DATE_FORMATS = {
     "iso": ("YYYY-MM-DD", "%Y-%m-%d"),
     "dmy": ("DD/MM/YYYY", "%d/%m/%Y"),
@@ -81,9 +86,11 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise CsvError(f"The file is not valid CSV: {error}.") from None
     if len(header) < 2 or not any(header):
         raise CsvError("The first line must name the columns (for example given_name,family_name).")
+    _check_bounds(1, header)
     rows = []
     try:
         for row in reader:
+            _check_bounds(reader.line_num, row)
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, row))
             if len(rows) > MAX_ROWS:
@@ -93,6 +100,19 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if not rows:
         raise CsvError("The file has a header but no patients.")
     return header, rows
+
+
+def _check_bounds(line: int, cells: list[str]) -> None:
+    if len(cells) > MAX_COLUMNS:
+        raise CsvError(
+            f"Line {line} has {len(cells)} columns; a patient file may have at most {MAX_COLUMNS}."
+        )
+    for position, cell in enumerate(cells, start=1):
+        if len(cell) > MAX_CELL_CHARS:
+            raise CsvError(
+                f"Line {line}, column {position} holds {len(cell):,} characters; "
+                f"a cell may hold at most {MAX_CELL_CHARS:,}."
+            )
 
 
 def _simple(text: str) -> str:
