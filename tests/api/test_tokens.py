@@ -137,3 +137,57 @@ def test_a_patient_with_a_portal_login_cannot_open_the_token_page(world: World) 
 def test_the_user_menu_links_to_the_token_page(world: World) -> None:
     page = client_for(world.frontdesk_a).get(reverse("patients:list")).content.decode()
     assert reverse("api:tokens") in page
+
+
+def _require_two_factor(world: World) -> None:
+    world.clinic_a.require_staff_2fa = True
+    world.clinic_a.save(update_fields=["require_staff_2fa"])
+
+
+def _verified_client(user: Any, settings: Any) -> Client:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = client_for(user)
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+    assert client.post(reverse("accounts:otp_verify"), {"token": code}).status_code == 302
+    return client
+
+
+def test_a_token_of_someone_without_the_required_second_factor_is_refused(world: World) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _, secret = make_token(world.clinician_a)
+    assert ApiClient(secret).get(PATIENTS).status_code == 200
+    _require_two_factor(world)
+    refused = ApiClient(secret).get(PATIENTS)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "second_factor_required"
+    assert "two-factor" in refused.json()["error"]["message"]
+    TOTPDevice.objects.create(user=world.clinician_a, name="phone", confirmed=False)
+    assert ApiClient(secret).get(PATIENTS).status_code == 401  # an unconfirmed device is none
+    TOTPDevice.objects.filter(user=world.clinician_a).update(confirmed=True)
+    assert ApiClient(secret).get(PATIENTS).status_code == 200
+
+
+def test_no_token_is_made_without_the_required_second_factor(world: World) -> None:
+    import pytest
+
+    from taut.api.services import TokenError
+
+    _require_two_factor(world)
+    with pytest.raises(TokenError, match="two-factor"):
+        make_token(world.frontdesk_a)
+    assert not ApiToken.objects.exists()
+
+
+def test_the_token_page_says_two_factor_is_required_and_which_tokens_it_stops(
+    world: World, settings: Any
+) -> None:
+    make_token(world.clinician_a)
+    _require_two_factor(world)
+    page = _verified_client(world.owner_a, settings).get(reverse("api:tokens")).content.decode()
+    assert "This clinic requires two-factor sign-in" in page
+    assert "has no two-factor sign-in, which this clinic requires" in page

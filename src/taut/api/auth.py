@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 from taut.api.errors import ApiError
 from taut.api.models import ApiToken
 from taut.api.ratelimit import rate_take
+from taut.api.selectors import second_factor_satisfied
 from taut.api.tokens import hash_secret, prefix_of
 from taut.audit.models import Action
 from taut.audit.services import audit_record
@@ -83,6 +84,13 @@ def token_context(secret: str, *, now: datetime) -> ApiContext:
     )
     if membership is None or not membership.may(Permission.API_ACCESS):
         raise ApiError(401, "The token's user no longer has API access to this clinic.")
+    if not second_factor_satisfied(membership):
+        raise ApiError(
+            401,
+            "This clinic requires two-factor sign-in and the token's user has not set it up. "
+            "Sign in to Taut and set up two-factor sign-in; the token then works again.",
+            code="second_factor_required",
+        )
     return ApiContext(token=token, membership=membership)
 
 

@@ -10,6 +10,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from taut.api.models import ApiToken
 from taut.charting.models import Measure, SessionAdverseEvent, TreatmentSession
@@ -29,6 +31,25 @@ def tokens_for(*, membership: Membership) -> QuerySet[ApiToken]:
     if not sees_all_tokens(membership):
         tokens = tokens.filter(user_id=membership.user_id)
     return tokens.order_by("revoked_at", "-created_at", "-pk")
+
+
+def second_factor_satisfied(membership: Membership) -> bool:
+    """False where the clinic requires two-factor sign-in and the member has no confirmed
+    authenticator: their tokens are refused, as their password alone would be on the web."""
+    return not membership.clinic.require_staff_2fa or user_has_device(membership.user)
+
+
+def tokens_refused_for_second_factor(*, membership: Membership, tokens: list[ApiToken]) -> set[int]:
+    """The tokens (by pk) whose user lacks the second factor this clinic requires."""
+    if not membership.clinic.require_staff_2fa:
+        return set()
+    users = {token.user_id for token in tokens}
+    confirmed = set(
+        TOTPDevice.objects.filter(user_id__in=users, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {token.pk for token in tokens if token.user_id not in confirmed}
 
 
 def get_token_for(*, membership: Membership, public_id: uuid.UUID | str) -> ApiToken:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from taut.api.models import ApiToken, TokenScope
+from taut.api.selectors import second_factor_satisfied
 from taut.api.tokens import new_token
 from taut.audit.models import Action
 from taut.audit.services import audit_record
@@ -34,6 +35,10 @@ def token_create(
         raise TokenError("Your role does not allow API tokens.")
     if scope not in TokenScope.values:
         raise TokenError("Choose read or read-write.")
+    if not second_factor_satisfied(membership):
+        raise TokenError(
+            "This clinic requires two-factor sign-in: set it up before making a token."
+        )
     now = datetime.now(UTC)
     prefix, secret, digest = new_token()
     token = ApiToken.objects.create(

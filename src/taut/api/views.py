@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 from taut.api import services
 from taut.api.forms import TokenForm
 from taut.api.ratelimit import rate_limit
-from taut.api.selectors import get_token_for, sees_all_tokens, tokens_for
+from taut.api.selectors import (
+    get_token_for,
+    sees_all_tokens,
+    tokens_for,
+    tokens_refused_for_second_factor,
+)
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 
@@ -24,20 +29,28 @@ def token_list(request: StaffRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     created = secret = None
     if request.method == "POST" and form.is_valid():
-        created, secret = services.token_create(
-            request=request,
-            membership=request.membership,
-            name=form.cleaned_data["name"],
-            scope=form.cleaned_data["scope"],
-            lifetime_days=form.lifetime_days(),
-        )
-        form = TokenForm()
+        try:
+            created, secret = services.token_create(
+                request=request,
+                membership=request.membership,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                lifetime_days=form.lifetime_days(),
+            )
+            form = TokenForm()
+        except services.TokenError as refusal:
+            form.add_error(None, str(refusal))
+    tokens = list(tokens_for(membership=request.membership))
     response = render(
         request,
         "api/tokens.html",
         {
             "form": form,
-            "tokens": tokens_for(membership=request.membership),
+            "tokens": tokens,
+            "refused_tokens": tokens_refused_for_second_factor(
+                membership=request.membership, tokens=tokens
+            ),
+            "requires_2fa": request.membership.clinic.require_staff_2fa,
             "sees_all": sees_all_tokens(request.membership),
             "created": created,
             "secret": secret,
