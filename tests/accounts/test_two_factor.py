@@ -14,6 +14,20 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
 
 
+def _secret(page: Any) -> str:
+    import re
+
+    found = re.search(r"<code[^>]*>([A-Z2-7]{16,})</code>", page.content.decode())
+    assert found, "the set-up page shows the secret for typing in"
+    return found.group(1)
+
+
+def _hex_key(base32: str) -> str:
+    import base64
+
+    return base64.b32decode(base32).hex()
+
+
 def _signed_in(username: str) -> Client:
     client = Client()
     client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
@@ -43,9 +57,14 @@ def test_when_the_owner_requires_it_staff_must_set_it_up(world: World) -> None:
     assert reverse("accounts:otp_setup") in response["Location"]
     setup = client.get(reverse("accounts:otp_setup"))
     assert b"<svg" in setup.content
-    device = TOTPDevice.objects.get(user=world.frontdesk_a, confirmed=False)
-    client.post(reverse("accounts:otp_setup"), {"token": _code(device)})
-    device.refresh_from_db()
+    assert not TOTPDevice.objects.exists()  # nothing is stored until a code proves the app
+    again = client.get(reverse("accounts:otp_setup"))
+    assert _secret(again) == _secret(setup)  # the same secret until it is confirmed
+    draft = TOTPDevice(user=world.frontdesk_a, key=_hex_key(_secret(setup)))
+    wrong = client.post(reverse("accounts:otp_setup"), {"token": "000000"})
+    assert b"does not match" in wrong.content and not TOTPDevice.objects.exists()
+    client.post(reverse("accounts:otp_setup"), {"token": _code(draft)})
+    device = TOTPDevice.objects.get(user=world.frontdesk_a)
     assert device.confirmed
     assert client.get(reverse("patients:list")).status_code == 200
 

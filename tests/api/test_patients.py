@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from taut.audit.models import AuditEntry
 from taut.patients.models import Patient
@@ -97,3 +100,26 @@ def test_every_read_and_write_is_audited_with_the_token(world: World) -> None:
     assert all(e.detail["token"] == token.prefix and e.actor == world.frontdesk_a for e in entries)
     assert entries[0].detail["patients"] == [str(world.patient_a.public_id)]
     assert AuditEntry.objects.filter(action="update", object_type="patient").exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path_of", "body"),
+    [
+        ("patch", lambda w: f"{PATIENTS}/{w.patient_a.public_id}", [{"phone": "555"}]),
+        ("patch", lambda w: f"{PATIENTS}/{w.patient_a.public_id}", []),
+        ("patch", lambda w: f"{PATIENTS}/{w.patient_a.public_id}", '"a string"'),
+        ("patch", lambda w: f"{PATIENTS}/{w.patient_a.public_id}", 42),
+        ("post", lambda w: PATIENTS, [{"given_name": "Grace"}]),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_refused(
+    world: World, method: str, path_of: Any, body: Any
+) -> None:
+    client = api_for(world.frontdesk_a)
+    before = AuditEntry.objects.count()
+    response = getattr(client, method)(path_of(world), body)
+    assert response.status_code == 422, response.content
+    assert "JSON object" in response.json()["error"]["message"] + str(
+        response.json()["error"]["fields"]
+    )
+    assert AuditEntry.objects.count() == before

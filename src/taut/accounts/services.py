@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
@@ -37,19 +39,31 @@ def login_failure_record(*, request: HttpRequest, username: str) -> None:
     )
 
 
-@transaction.atomic
-def totp_device_start(*, user: Any) -> TOTPDevice:
-    """An unconfirmed device; it counts only once the user proves it with a code."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+SETUP_KEY = "taut_totp_setup_key"
+
+
+def totp_device_draft(*, request: HttpRequest) -> TOTPDevice:
+    """The authenticator being set up, unsaved: its secret waits in the session, so opening the
+    set-up page writes no device row; one is stored only when a code proves the app has it."""
+    key = request.session.get(SETUP_KEY)
+    if not key:
+        key = default_key()
+        request.session[SETUP_KEY] = key
+    return TOTPDevice(user=request.user, name="Authenticator app", key=key, confirmed=False)
 
 
 @transaction.atomic
 def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    if not device.verify_token(token):
+    """Store the drafted device, confirmed, if the code matches its secret; else store nothing."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not token.isdigit() or not totp.verify(int(token), device.tolerance):
         return False
+    device.last_t = totp.t()
+    device.drift = totp.drift
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
+    request.session.pop(SETUP_KEY, None)
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     audit_record(
         request=request,

@@ -56,9 +56,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = services.totp_device_start(user=request.user)
+    device = services.totp_device_draft(request=request)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(

@@ -10,7 +10,15 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    JsonValue,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    model_validator,
+)
 
 MAX_PAGE = 100
 MAX_OFFSET = 1_000_000
@@ -18,6 +26,37 @@ MAX_OFFSET = 1_000_000
 # Text a client sends: never a NUL character, which PostgreSQL cannot store.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 ShortText = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
+
+# The patterns below state in the OpenAPI document what the pages' forms and the services check,
+# so that a body valid by the document is not refused for its form (pydantic enforces them before
+# any service runs). Each is the server's rule or a little stricter, never looser. Python's strip()
+# and split() also take \x1c-\x1f for spaces, which JSON Schema's \s does not: hence the ranges.
+REQUIRED_TEXT = r"^[^\x00]*[^\s\x00-\x1f][^\x00]*$"  # something besides spaces
+NAME = r"^[^\x00<>{}]*[^\s\x00-\x1f<>{}][^\x00<>{}]*$"  # as the patient form: no < > { }
+PHONE = r"^ *(\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.])? *$"  # 6-30 digits and marks, or none
+EMAIL = (  # what Django's EmailValidator takes, narrowed to ASCII; or nothing
+    r"^$|^[A-Za-z0-9_%+\-]+(\.[A-Za-z0-9_%+\-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def choice_of(values: list[str], what: str) -> Any:
+    """Field metadata for text that must be one of `values`: listed as the document's enum,
+    enforced by pydantic with a message naming `what`."""
+
+    def known(value: str) -> str:
+        if value not in values:
+            raise ValueError(f"Not a known {what}; use one of: {', '.join(values)}.")
+        return value
+
+    listed: list[JsonValue] = list(values)
+    return (Field(json_schema_extra={"enum": listed}), AfterValidator(known))
+
+
+RequiredText = Annotated[str, Field(min_length=1, pattern=REQUIRED_TEXT)]
+PersonName = Annotated[str, Field(min_length=1, max_length=100, pattern=NAME)]
+Phone = Annotated[str, Field(max_length=40, pattern=PHONE)]
+Email = Annotated[str, Field(max_length=254, pattern=EMAIL)]
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -35,6 +74,21 @@ def _iso_only(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_only)]
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+
+
+class BodyIn(Schema):
+    """A request body: a JSON object and nothing else. (django-ninja reads a schema's fields as
+    attributes of whatever arrives, so without this an array or a number is an empty body and a
+    PATCH of `[...]` "succeeds" doing nothing.)"""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _a_json_object(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, dict | Schema):
+            raise ValueError("The request body must be a JSON object.")
+        return handler(values)
 
 
 class ErrorDetail(Schema):

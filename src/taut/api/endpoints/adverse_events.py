@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -14,11 +14,13 @@ from taut.api.errors import ApiError, form_fields
 from taut.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
     IsoDate,
     PageQuery,
+    RequiredText,
     ShortText,
-    Text,
     UserRef,
+    choice_of,
     ids,
     page_of,
     user_ref,
@@ -28,6 +30,7 @@ from taut.audit.models import Action
 from taut.charting import services
 from taut.charting.forms import AdverseEventForm
 from taut.charting.models import SessionAdverseEvent
+from taut.clinical.knowledge import load_knowledge
 from taut.clinics.roles import Permission
 
 PREFIX = ""
@@ -51,10 +54,17 @@ class AdverseEventPage(Schema):
     items: list[AdverseEventOut]
 
 
-class AdverseEventIn(Schema):
-    event: ShortText = Field(description="An adverse-event id from the knowledge data.")
-    severity: ShortText = Field(description="mild, significant or serious.")
-    action_taken: Text = Field(max_length=2000, description="What was done about it.")
+_KNOWLEDGE = load_knowledge()
+EVENT_IDS = [e.id for e in _KNOWLEDGE.adverse_events if not e.aggregate]
+SEVERITY_IDS = [s.id for s in _KNOWLEDGE.severities]
+EventId = Annotated[str, *choice_of(EVENT_IDS, "adverse-event type")]
+SeverityId = Annotated[str, *choice_of(SEVERITY_IDS, "severity")]
+
+
+class AdverseEventIn(BodyIn):
+    event: EventId = Field(description="An adverse-event id from the knowledge data.")
+    severity: SeverityId = Field(description="How serious it was.")
+    action_taken: RequiredText = Field(max_length=2000, description="What was done about it.")
 
 
 class AdverseEventQuery(PageQuery):

@@ -16,8 +16,10 @@ from taut.api.auth import ApiContext, reader, writer
 from taut.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
     IsoDatetime,
     PageQuery,
+    RequiredText,
     ShortText,
     UserRef,
     ids,
@@ -68,7 +70,7 @@ class AppointmentQuery(PageQuery):
     starts_before: IsoDatetime | None = None
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(BodyIn):
     appointment_type: int = Field(description="An appointment type id of the clinic.")
     practitioner: UUID
     location: UUID
@@ -76,8 +78,8 @@ class AppointmentIn(Schema):
     note: ShortText = ""
 
 
-class CancelIn(Schema):
-    reason: ShortText = Field(min_length=1)
+class CancelIn(BodyIn):
+    reason: RequiredText = Field(max_length=200)
 
 
 def appointment_out(appointment: Appointment) -> dict[str, Any]:

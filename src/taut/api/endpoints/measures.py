@@ -11,12 +11,23 @@ from ninja import Field, Query, Router, Schema, Status
 
 from taut.api.auth import ApiContext, reader, writer
 from taut.api.errors import ApiError, form_fields
-from taut.api.schemas import READ_ERRORS, WRITE_ERRORS, IsoDate, PageQuery, ShortText, ids, page_of
+from taut.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyIn,
+    IsoDate,
+    PageQuery,
+    ShortText,
+    choice_of,
+    ids,
+    page_of,
+)
 from taut.api.selectors import get_session_for_api, measures_for_api
 from taut.audit.models import Action
 from taut.charting import services
 from taut.charting.forms import MeasureForm
 from taut.charting.models import Measure, Timing
+from taut.clinical.knowledge import load_knowledge
 from taut.clinics.roles import Permission
 
 PREFIX = ""
@@ -44,8 +55,13 @@ class MeasurePage(Schema):
     items: list[MeasureOut]
 
 
-class MeasureIn(Schema):
-    instrument: ShortText = Field(
+InstrumentId = Annotated[
+    str, *choice_of([i.id for i in load_knowledge().instruments], "instrument")
+]
+
+
+class MeasureIn(BodyIn):
+    instrument: InstrumentId = Field(
         description="An instrument id from the knowledge data, e.g. nprs."
     )
     timing: Timing
@@ -53,7 +69,9 @@ class MeasureIn(Schema):
         max_length=100,
         description="The value, or each item's answer in order; null for an unanswered item.",
     )
-    site: ShortText = Field("", max_length=120, description="ROM: joint and movement; PPT: site.")
+    site: Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")] = Field(
+        "", description="ROM: joint and movement; PPT: site."
+    )
 
 
 class MeasureQuery(PageQuery):

@@ -16,9 +16,13 @@ from taut.api.errors import ApiError, form_fields
 from taut.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
+    Email,
     IsoDate,
     IsoDatetime,
     PageQuery,
+    PersonName,
+    Phone,
     Text,
     ids,
     page_of,
@@ -67,25 +71,28 @@ class PatientQuery(PageQuery):
     )
 
 
-class PatientIn(Schema):
-    given_name: Text = Field(max_length=100)
-    family_name: Text = Field(max_length=100)
-    date_of_birth: IsoDate
+BORN = "Not in the future nor more than 130 years ago (in the clinic's time zone)."
+
+
+class PatientIn(BodyIn):
+    given_name: PersonName
+    family_name: PersonName
+    date_of_birth: IsoDate = Field(description=BORN)
     sex: Sex = Sex.UNKNOWN
-    phone: Text = Field("", max_length=40)
-    email: Text = Field("", max_length=254)
+    phone: Phone = ""
+    email: Email = ""
     address: Text = Field("", max_length=2000)
 
 
-class PatientPatch(Schema):
+class PatientPatch(BodyIn):
     """Only the fields sent change; null is not a value."""
 
-    given_name: Text = Field(None, max_length=100)  # type: ignore[assignment]
-    family_name: Text = Field(None, max_length=100)  # type: ignore[assignment]
-    date_of_birth: IsoDate = Field(None)  # type: ignore[assignment]
+    given_name: PersonName = Field(None)  # type: ignore[assignment]
+    family_name: PersonName = Field(None)  # type: ignore[assignment]
+    date_of_birth: IsoDate = Field(None, description=BORN)  # type: ignore[assignment]
     sex: Sex = Field(None)  # type: ignore[assignment]
-    phone: Text = Field(None, max_length=40)  # type: ignore[assignment]
-    email: Text = Field(None, max_length=254)  # type: ignore[assignment]
+    phone: Phone = Field(None)  # type: ignore[assignment]
+    email: Email = Field(None)  # type: ignore[assignment]
     address: Text = Field(None, max_length=2000)  # type: ignore[assignment]
 
 
