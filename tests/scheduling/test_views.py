@@ -304,3 +304,20 @@ def test_the_owner_removes_hours_breaks_and_time_off_and_each_is_audited(desk: D
         assert not model.objects.filter(pk=row.pk).exists()
     removed = AuditEntry.objects.filter(object_type="scheduling_setup", detail__has_key="removed")
     assert removed.count() == 3
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "head", "options"])
+def test_calendar_files_answer_get_only(desk: Desk, method: str) -> None:
+    from tests.scheduling.conftest import TUESDAY, at, book
+
+    appointment = book(desk, at(TUESDAY, 9))
+    clinician = client_for(desk.world.clinician_a)
+    clinician.post(reverse("scheduling:my_calendar"))
+    feed = reverse("scheduling:feed", kwargs={"token": CalendarFeed.objects.get().token})
+    portal_file = reverse(
+        "portal:appointment_ics", kwargs={"appointment_id": appointment.public_id}
+    )
+    patient = client_for(desk.world.portal_user_a)
+    for client, url in ((clinician, feed), (patient, portal_file)):
+        assert client.get(url).status_code == 200
+        assert getattr(client, method)(url).status_code == 405

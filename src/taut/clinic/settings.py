@@ -215,6 +215,9 @@ TAUT_SMS_BACKEND = env_str(
     "TAUT_SMS_BACKEND",
     "taut.messaging.sms.LocmemSmsBackend" if TESTING else "taut.messaging.sms.ConsoleSmsBackend",
 )
+# FHIR bulk-export files (patient data at rest outside the database) are deleted this many hours
+# after the export finished; the status answer's Expires header and the export page say when.
+TAUT_EXPORT_HOURS = env_int("TAUT_EXPORT_HOURS", 72)
 # Where patients reach this site; used for links in emails and calendar files.
 TAUT_BASE_URL = env_str("TAUT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

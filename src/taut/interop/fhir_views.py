@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taut.audit.models import Action
@@ -23,7 +25,7 @@ from taut.interop.fhir import bulk
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
 from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
 from taut.interop.fhir.everything import export_manifest, operation_outcome, searchset_bundle
-from taut.interop.models import ExportStatus
+from taut.interop.models import ExportJob, ExportStatus
 from taut.interop.selectors import get_export_for
 from taut.patients.selectors import get_patient_for
 
@@ -123,6 +125,8 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
         response["X-Progress"] = str(job.get_status_display())
         response["Retry-After"] = "5"
         return response
+    if bulk.export_is_expired(job, now=timezone.now()):
+        return _gone(job)
     if job.status == ExportStatus.FAILED:
         return fhir_response(operation_outcome(f"The export failed: {job.error}"), status=500)
 
@@ -132,7 +136,7 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
         )
 
     assert job.finished_at is not None  # noqa: S101 - a done job always has one
-    return HttpResponse(
+    response = HttpResponse(
         json.dumps(
             export_manifest(
                 transaction_time=job.started_at or job.finished_at,
@@ -143,12 +147,29 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
         ),
         content_type="application/json",
     )
+    expires = bulk.export_expires_at(job)
+    if expires is not None:  # the Bulk Data specification's way of saying when files go
+        response["Expires"] = http_date(expires.timestamp())
+    return response
+
+
+def _gone(job: ExportJob) -> HttpResponse:
+    expires = bulk.export_expires_at(job)
+    when = f" at {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    hours = int(bulk.export_lifetime().total_seconds() // 3600)
+    message = (
+        f"This export's files were removed{when}: exports are kept for {hours} hours. "
+        "Start a new export."
+    )
+    return fhir_response(operation_outcome(message, code="not-found"), status=410)
 
 
 @require_GET
 @staff_required(Permission.DATA_EXPORT)
 def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
     job = get_export_for(membership=request.membership, public_id=export_id)
+    if bulk.export_is_expired(job, now=timezone.now()):
+        return _gone(job)
     entry = next((e for e in job.files if e.get("type") == resource_type), None)
     if job.status != ExportStatus.DONE or entry is None:
         raise Http404("No such file in this export.")

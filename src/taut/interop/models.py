@@ -13,6 +13,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Removed"  # files deleted after the stated lifetime (TAUT_EXPORT_HOURS)
 
 
 class ExportJob(models.Model):

@@ -31,7 +31,12 @@ def home(request: StaffRequest, upload_form: UploadForm | None = None) -> HttpRe
         "interop/home.html",
         {
             "may_export": may_export,
-            "exports": recent_exports(membership=membership) if may_export else [],
+            "exports": [
+                (job, bulk.export_expires_at(job)) for job in recent_exports(membership=membership)
+            ]
+            if may_export
+            else [],
+            "export_hours": int(bulk.export_lifetime().total_seconds() // 3600),
             "imports": recent_imports(membership=membership),
             "upload_form": upload_form or UploadForm(),
         },

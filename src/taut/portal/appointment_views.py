@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from taut.audit.services import audit_patient_read
 from taut.portal.access import patient_required
@@ -33,6 +33,7 @@ def portal_appointments(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @patient_required
 def portal_appointment_ics(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]

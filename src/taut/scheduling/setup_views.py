@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from taut.clinical import scheduling as core
 from taut.clinics.access import StaffRequest, staff_required
@@ -222,6 +222,7 @@ def my_calendar(request: StaffRequest) -> HttpResponse:
     return render(request, "scheduling/my_calendar.html", {"feed": feed})
 
 
+@require_GET
 def calendar_feed(request: Any, token: str) -> HttpResponse:
     """Read by calendar apps, which cannot sign in: the secret address is the credential."""
     feed = feed_of(token=token)

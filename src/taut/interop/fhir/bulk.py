@@ -5,6 +5,8 @@
 
 Files go to VAR_DIR/exports/<clinic public id>/<job public id>/<Type>.ndjson; they are written
 under a ".partial" directory and renamed when complete, so a half-written export is never served.
+They are deleted TAUT_EXPORT_HOURS after the export finished: a task queued for that moment does it,
+and every new export request sweeps up any that a stopped worker missed.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_tasks import task
 
 from taut.audit.models import Action
@@ -40,6 +43,58 @@ def export_root(clinic: Clinic) -> Path:
 
 def export_directory(job: ExportJob) -> Path:
     return export_root(job.clinic) / str(job.public_id)
+
+
+def export_lifetime() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "TAUT_EXPORT_HOURS", 72)))
+
+
+def export_expires_at(job: ExportJob) -> datetime | None:
+    """When the job's files are (or were) deleted; None while it has not finished."""
+    return job.finished_at + export_lifetime() if job.finished_at else None
+
+
+def export_is_expired(job: ExportJob, *, now: datetime) -> bool:
+    expires = export_expires_at(job)
+    return job.status == ExportStatus.EXPIRED or (expires is not None and expires <= now)
+
+
+@transaction.atomic
+def export_expire(job: ExportJob, *, now: datetime) -> bool:
+    """Delete the files of a finished export past its lifetime; audited. False if not due."""
+    job = ExportJob.objects.select_for_update().select_related("clinic").get(pk=job.pk)
+    expires = export_expires_at(job)
+    if job.status not in (ExportStatus.DONE, ExportStatus.FAILED) or expires is None:
+        return False
+    if expires > now:
+        return False
+    final = export_directory(job)
+    shutil.rmtree(final, ignore_errors=True)
+    shutil.rmtree(final.with_name(final.name + ".partial"), ignore_errors=True)
+    job.status = ExportStatus.EXPIRED
+    job.save(update_fields=["status"])
+    audit_record(
+        request=None,
+        actor=None,
+        clinic=job.clinic,
+        action=Action.UPDATE,
+        object_type="fhir_export",
+        object_id=str(job.public_id),
+        detail={
+            "files_removed": True,
+            "kept_hours": int(export_lifetime().total_seconds() // 3600),
+        },
+    )
+    return True
+
+
+def exports_prune(*, now: datetime) -> int:
+    """Expire every finished export past its lifetime, in any clinic; how many were."""
+    due = ExportJob.objects.filter(
+        status__in=(ExportStatus.DONE, ExportStatus.FAILED),
+        finished_at__lte=now - export_lifetime(),
+    )
+    return sum(export_expire(job, now=now) for job in due)
 
 
 @dataclass
@@ -108,6 +163,7 @@ def parse_types(value: str) -> list[str]:
 def export_request(
     *, request: HttpRequest | None, membership: Membership, request_url: str, types: list[str]
 ) -> ExportJob:
+    exports_prune(now=timezone.now())
     job = ExportJob.objects.create(
         clinic=membership.clinic,
         requested_by=membership.user,
@@ -172,4 +228,16 @@ def run_bulk_export(job_id: int) -> str:
     job = ExportJob.objects.select_related("clinic", "requested_by").filter(pk=job_id).first()
     if job is None or job.status != ExportStatus.QUEUED:
         return "skipped"
-    return str(export_run(job).status)
+    done = export_run(job)
+    expires = export_expires_at(done)
+    if expires is not None:
+        remove_expired_export.using(run_after=expires).enqueue(done.pk)
+    return str(done.status)
+
+
+@task()
+def remove_expired_export(job_id: int) -> str:
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "skipped"
+    return "removed" if export_expire(job, now=timezone.now()) else "kept"
