@@ -1,4 +1,5 @@
-"""The username django-axes counts failed sign-ins under, made safe to store.
+"""Sign-in lockout (django-axes): the username it counts under, who is locked, and the page a
+locked-out person sees.
 
 Axes records an attempt before the sign-in form is validated, so a hostile username (thousands
 of characters, a NUL byte) would reach its 255-character column as typed; PostgreSQL refuses
@@ -6,9 +7,16 @@ both, and the sign-in page would fail instead of saying the details are wrong.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from django.http import HttpRequest
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 
 MAX_STORED = 150  # the longest username Taut accepts
 
@@ -20,3 +28,36 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = 
         raw = getattr(request, "POST", {}).get("username")
     text = str(raw or "")
     return text.replace("\x00", "")[:MAX_STORED]
+
+
+def cool_off() -> timedelta:
+    return get_cool_off() or timedelta(0)
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Which of these usernames are locked now, from any address."""
+    failures = get_failure_limit(None, None)
+    recent = AccessAttempt.objects.filter(
+        username__in=list(usernames),
+        failures_since_start__gte=failures,
+        attempt_time__gte=timezone.now() - cool_off(),
+    )
+    return set(recent.values_list("username", flat=True))
+
+
+def lockout_clear(username: str) -> int:
+    """Forget every failed attempt at this username, from every address; how many there were."""
+    return int(reset(username=username))
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """The page axes shows once an account is locked: for how long, and how to get back in."""
+    minutes = max(1, round(cool_off().total_seconds() / 60))
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes, "failures": get_failure_limit(request, credentials)},
+        status=429,
+    )

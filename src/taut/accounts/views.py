@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -31,6 +32,21 @@ class LoginView(auth_views.LoginView):
             request=self.request, username=self.request.POST.get("username", "")
         )
         return super().form_invalid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the emailed link also lifts a sign-in lockout: whoever
+    holds the link controls the account's email, which is what the lockout could not know."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        services.sign_in_unlock(
+            request=self.request, actor=form.user, user=form.user, reason="password_reset"
+        )
+        return response
 
 
 def _safe_next(request: HttpRequest) -> str:

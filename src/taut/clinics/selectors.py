@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from taut.clinics.models import Clinic, Location, Membership
 
 
@@ -21,6 +23,19 @@ def memberships_for_user(*, user: Any) -> list[Membership]:
         .select_related("clinic")
         .order_by("clinic__name")
     )
+
+
+def get_staff_member_for(*, membership: Membership, user_public_id: Any) -> Membership:
+    """A membership of the member's clinic by its user's public id, or 404."""
+    found = (
+        Membership.objects.for_clinic(membership.clinic)
+        .filter(user__public_id=user_public_id)
+        .select_related("user", "clinic")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such staff member in this clinic.")
+    return found
 
 
 def locations_for_clinic(*, clinic: Clinic) -> list[Location]:

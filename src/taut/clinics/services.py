@@ -172,6 +172,14 @@ def membership_deactivate(*, request: HttpRequest, actor: Any, membership: Membe
 
 
 @transaction.atomic
+def staff_unlock(*, request: HttpRequest, actor: Any, membership: Membership) -> int:
+    """The owner lifts a staff member's sign-in lockout (every address); audited."""
+    from taut.accounts.services import sign_in_unlock
+
+    return sign_in_unlock(request=request, actor=actor, user=membership.user, reason="owner")
+
+
+@transaction.atomic
 def two_factor_reset(*, request: HttpRequest, actor: Any, membership: Membership) -> int:
     """Remove a staff member's authenticators (a lost phone); they set one up at next sign-in
     where the clinic requires it."""

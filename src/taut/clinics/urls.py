@@ -14,5 +14,6 @@ urlpatterns = [
         views.staff_two_factor_reset,
         name="staff_two_factor_reset",
     ),
+    path("staff/<uuid:user_id>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("switch/", views.clinic_switch, name="switch"),
 ]

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from taut.accounts.lockout import locked_usernames
 from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics import services
 from taut.clinics.access import StaffRequest, staff_required
@@ -12,7 +13,11 @@ from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, Staff
 from taut.clinics.middleware import SESSION_KEY
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission
-from taut.clinics.selectors import locations_for_clinic, memberships_for_user
+from taut.clinics.selectors import (
+    get_staff_member_for,
+    locations_for_clinic,
+    memberships_for_user,
+)
 
 
 @staff_required(Permission.CLINIC_MANAGE)
@@ -27,6 +32,11 @@ def clinic_settings(request: StaffRequest) -> HttpResponse:
         return redirect("clinics:settings")
     if request.method == "POST":
         clinic.refresh_from_db()
+    staff = list(
+        Membership.objects.for_clinic(clinic)
+        .select_related("user")
+        .order_by("-is_active", "role", "user__last_name")
+    )
     return render(
         request,
         "clinics/settings.html",
@@ -34,9 +44,8 @@ def clinic_settings(request: StaffRequest) -> HttpResponse:
             "form": form,
             "locations": locations_for_clinic(clinic=clinic),
             "location_form": LocationForm(),
-            "staff": Membership.objects.for_clinic(clinic)
-            .select_related("user")
-            .order_by("-is_active", "role", "user__last_name"),
+            "staff": staff,
+            "locked": locked_usernames(m.user.get_username() for m in staff),
             "staff_form": StaffForm(),
         },
     )
@@ -105,15 +114,17 @@ def staff_remove(request: StaffRequest, user_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required(Permission.CLINIC_MANAGE)
+def staff_unlock(request: StaffRequest, user_id: str) -> HttpResponse:
+    membership = get_staff_member_for(membership=request.membership, user_public_id=user_id)
+    services.staff_unlock(request=request, actor=request.user, membership=membership)
+    messages.success(request, f"{membership.user.get_username()} can sign in again.")
+    return redirect("clinics:settings")
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
 def staff_two_factor_reset(request: StaffRequest, user_id: str) -> HttpResponse:
-    membership = (
-        Membership.objects.for_clinic(request.membership.clinic)
-        .filter(user__public_id=user_id)
-        .select_related("user", "clinic")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such staff member in this clinic.")
+    membership = get_staff_member_for(membership=request.membership, user_public_id=user_id)
     try:
         services.two_factor_reset(request=request, actor=request.user, membership=membership)
         messages.success(
