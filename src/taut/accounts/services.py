@@ -45,7 +45,7 @@ def sign_in_unlock(*, request: HttpRequest, actor: Any, user: Any, reason: str) 
     """Lift a sign-in lockout of `user` (every address); audited in each clinic of theirs even
     when nothing was locked, so the log shows who lifted what. Returns the attempts forgotten."""
     forgotten = lockout_clear(user.get_username())
-    clinics = [m.clinic for m in memberships_for_user(user=user)] or [None]
+    clinics: list[Any] = [m.clinic for m in memberships_for_user(user=user)] or [None]
     for clinic in clinics:
         audit_record(
             request=request,
