@@ -15,4 +15,7 @@ urlpatterns = [
         name="staff_two_factor_reset",
     ),
     path("switch/", views.clinic_switch, name="switch"),
+    path("logo/", views.logo_upload, name="logo_upload"),
+    path("logo/remove/", views.logo_remove, name="logo_remove"),
+    path("<slug:clinic_slug>/logo.png", views.logo_image, name="logo"),
 ]
