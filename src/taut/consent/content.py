@@ -93,7 +93,9 @@ def risk_rows(knowledge: Knowledge | None = None) -> list[RiskRow]:
         event = knowledge.adverse_event(rate.event)
         row = rows.setdefault(
             event.id,
-            RiskRow(event.id, event.label, dict.fromkeys(PRIMARY_STUDIES), [], quoted.get(event.id)),
+            RiskRow(
+                event.id, event.label, dict.fromkeys(PRIMARY_STUDIES), [], quoted.get(event.id)
+            ),
         )
         cell = RateCell(
             rate.numerator,

@@ -29,6 +29,7 @@ from taut.consent.selectors import (
 from taut.consent.signing import sign_page
 from taut.patients.selectors import get_patient_for
 
+
 @staff_required(Permission.CONSENT_MANAGE)
 def document_list(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic

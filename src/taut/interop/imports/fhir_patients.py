@@ -8,6 +8,8 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from taut.clinical.wording import with_article
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PATIENTS = 5000
 
@@ -32,7 +34,8 @@ def parse(text: str) -> list[dict[str, Any]]:
         return [document]
     if document["resourceType"] != "Bundle":
         raise FhirImportError(
-            f"Expected a Bundle of Patient resources, not a {document['resourceType']}."
+            "Expected a Bundle of Patient resources, not "
+            f"{with_article(str(document['resourceType']))}."
         )
     entries = document.get("entry") or []
     patients = [
