@@ -58,6 +58,10 @@ def _opened(content: bytes) -> Image.Image:
                 raise LogoError("The logo must be a PNG or JPEG image.")
             if image.width * image.height > MAX_SOURCE_PIXELS:
                 raise LogoError("The image has too many pixels; use one under 5,000 × 5,000.")
+            # verify() checks the whole PNG, so a truncated one is refused even where another
+            # library (WeasyPrint) lets Pillow load truncated images; it needs a fresh open after.
+            image.verify()
+            image = Image.open(io.BytesIO(content))
             image.load()
     except LogoError:
         raise
