@@ -62,7 +62,6 @@ SECTIONS = (
     Section("alternatives", "Alternatives", "Other treatments the patient may choose."),
 )
 BY_FIELD = {section.field: section for section in SECTIONS}
-TEXT_FIELDS = tuple(s.field for s in SECTIONS if s.field not in {"title", "techniques"})
 
 
 def section_for(field: str) -> Section | None:
