@@ -101,6 +101,8 @@ def test_a_fall_of_three_nprs_points_is_a_response_with_ostelo08():
     assert "improved by 3 points" in status.explanation
     assert "Ostelo08" in status.explanation
     assert status.explanation.endswith("a responder.")
+    assert "Ostelo08" not in status.statement and "[" not in status.statement  # for reports
+    assert status.statement.endswith("a responder.")
 
 
 def test_a_change_of_exactly_the_mcid_counts():

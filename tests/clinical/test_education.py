@@ -137,7 +137,7 @@ def test_rates_read_as_round_numbers_and_as_published():
     assert figures["white01_fainting"].detail == "6 in 31,822 consultations"
     assert figures["brady14_pneumothorax"].plain == "none seen in 7,629 treatments"
     assert figures["acupuncture_pneumothorax"].plain == "about 1 in 100,000 treatments"
-    assert figures["acupuncture_pneumothorax"].note.startswith("Acupuncture, not dry needling")
+    assert figures["acupuncture_pneumothorax"].patient_text.startswith("Measured in acupuncture")
 
 
 def test_rates_are_grouped_by_the_events_typical_severity():

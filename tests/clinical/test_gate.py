@@ -101,6 +101,8 @@ def test_it_refuses_a_planned_technique_the_screening_refuses():
     consent = with_consent(covers_electrical=True)
     decision = gate(screening=screening, consent=consent, techniques=("deep", "electrical"))
     assert decision.codes == (GateCode.TECHNIQUE_REFUSED,)
+    message = decision.reasons[0].message
+    assert message == "The screening refuses the planned technique: Electrical dry needling."
     assert gate(screening=screening, techniques=("deep",)).allowed
 
 

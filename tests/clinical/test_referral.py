@@ -153,7 +153,8 @@ def test_suggestion_is_immutable_and_explains_itself():
     with pytest.raises(AttributeError):
         suggestion.score = 0  # type: ignore[misc]
     assert suggestion.muscle in {"temporalis", "upper_trapezius", "semispinalis_capitis"}
-    assert "temple_l (essential)" in suggestion.explanation
+    assert "Left temple (essential zone)" in suggestion.explanation
+    assert "temple_l" not in suggestion.explanation
     assert suggestion.source.startswith("TS1")
     assert suggestion.matched[0] == ("temple_l", ZoneKind.ESSENTIAL)
 

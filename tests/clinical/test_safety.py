@@ -121,7 +121,8 @@ def test_a_region_limited_by_lymphoedema_is_refused_not_warned():
     assert (refused.muscle, refused.side, refused.entries) == ("biceps_brachii", Side.LEFT, (0,))
     assert refused.finding == "lymphoedema_limb"
     assert "Lymphoedema" in refused.message
-    assert "refused region: arm_anterior_l" in refused.details
+    arm = "Left front of the upper arm over biceps, with the crease of the elbow"
+    assert f"refused region: {arm}" in refused.details
     assert refused.source == screening.finding("lymphoedema_limb").source
     assert not [w for w in warnings if w.finding == "lymphoedema_limb" and w.severity != "refuse"]
 
@@ -208,7 +209,7 @@ def test_a_precaution_over_the_entry_region_warns_naming_the_finding():
     assert [(w.muscle, w.finding) for w in warnings] == [
         ("upper_trapezius", "pregnancy_caution_sites")
     ]
-    assert "sites: gb21" in warnings[0].details
+    assert "sites: GB21 (upper trapezius, top of the shoulder)" in warnings[0].details
 
 
 # --- first session, notes, order ----------------------------------------------------------------

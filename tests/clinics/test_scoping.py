@@ -154,11 +154,15 @@ NOT_RECORD_PARAMETERS = {
     "resource_type",
     "table",
     "topic",
+    "section",
 }
+FIXED_PARAMETERS = {"kind": "general", "section": "introduction"}
 
 
 def _fill(parameter: str, world: World) -> str:
-    return "general" if parameter == "kind" else PARAMETER_FACTORIES[parameter](world)
+    if parameter in FIXED_PARAMETERS:
+        return FIXED_PARAMETERS[parameter]
+    return PARAMETER_FACTORIES[parameter](world)
 
 
 def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:

@@ -21,7 +21,7 @@ def test_the_signed_pdf_contains_the_version_the_rates_and_the_signer(world: Wor
     assert "version 1" in text
     assert "7,629" in text and "20,464" in text  # Brady 2014 and Boyce 2020 denominators
     assert "Ada Lovelace" in text
-    assert "Commonly quoted" in text  # the clinic asked for the labelled template figures
+    assert "Often quoted on consent forms" in text  # the clinic asked for the template figures
     assert hashlib.sha256(bytes(consent.pdf)).hexdigest() == consent.pdf_sha256
 
 

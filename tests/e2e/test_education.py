@@ -24,7 +24,10 @@ def test_an_anonymous_visitor_reads_the_index_and_the_risks_page_then_books(
     base = live_server.url
     page.goto(f"{base}/learn/a/")
     expect(page.get_by_role("heading", level=1)).to_have_text("About dry needling at Clinic A")
-    expect(page.get_by_text("12 High Street")).to_be_visible()
+    expect(page.locator(".education-clinic").get_by_text("12 High Street")).to_be_visible()
+    footer = page.get_by_role("contentinfo")  # every public page carries the clinic's contact
+    expect(footer).to_contain_text("Clinic A")
+    expect(footer).to_contain_text("(303) 555-0100")
     assert serious_accessibility_violations(page) == []
     shoot("education-index")
 
@@ -32,7 +35,7 @@ def test_an_anonymous_visitor_reads_the_index_and_the_risks_page_then_books(
     expect(page.get_by_role("heading", level=1)).to_have_text("Risks, and how often they happen")
     table = page.locator("table.education-rate-table").first
     expect(table).to_contain_text("7,629 treatments")
-    page.get_by_role("link", name="Brady14").first.click()
+    page.locator('a[href="#source-Brady14"]').first.click()
     expect(page.locator("#source-Brady14")).to_contain_text("Brady")
     assert serious_accessibility_violations(page) == []
     shoot("education-risks")

@@ -103,8 +103,12 @@ def test_a_patient_sends_history_and_signs_consent_and_the_clinician_screens_it(
     page.get_by_role("link", name="Sign dry needling consent").click()
     page.wait_for_url(f"{base}/portal/consent/sign/general/")
     expect(page.locator(".consent-document")).to_contain_text("version 1")
-    risk_table = page.get_by_role("table", name="Adverse events per treatment in published studies")
-    expect(risk_table.get_by_role("columnheader", name="Brady et al. 2014")).to_be_visible()
+    expect(page.locator(".risk-summary").first).to_contain_text("about 8 in 100 treatments")
+    page.locator("details.appendix > summary").click()
+    risk_table = page.get_by_role(
+        "table", name="Side effects per treatment, visit or person in published studies"
+    )
+    expect(risk_table.get_by_role("columnheader", name="Brady et al. 2014 [1]")).to_be_visible()
     expect(risk_table).to_contain_text("7,629")
     shoot("sign-page")
     a11y["signing page"] = serious_accessibility_violations(page)

@@ -91,3 +91,22 @@ def test_none_and_areas_together_are_refused_naming_the_question(world: World) -
     )
     assert "not both" in str(response.context["form"].errors["fact_lymphoedema_regions"])
     assert not Intake.objects.exists()
+
+
+def test_a_finding_names_the_regions_and_techniques_it_applies_to_never_their_ids(
+    world: World,
+) -> None:
+    url = reverse("screening:intake", args=[world.patient_a.public_id])
+    _post_intake(
+        client_for(world.frontdesk_a),
+        url,
+        lymphoedema_regions=["arm_anterior_l"],
+        implanted_electrical_device="yes",
+    )
+    client = client_for(world.clinician_a)
+    client.post(reverse("screening:run", args=[world.patient_a.public_id]))
+    page = client.get(reverse("screening:view", args=[world.patient_a.public_id])).content.decode()
+    assert "Left front of the upper arm over biceps, with the crease of the elbow" in page
+    assert "Electrical dry needling" in page
+    applies = [line for line in page.splitlines() if "Applies to:" in line]
+    assert applies and not [line for line in applies if "_l" in line or "electrical," in line]

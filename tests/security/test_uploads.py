@@ -26,7 +26,7 @@ CSV_HEADER = b"given_name,family_name,date_of_birth\n"
 MB = 1024 * 1024
 
 # Where each kind of upload is taken; the guard below keeps this list complete.
-FILE_UPLOAD_ACTIONS = {"interop:upload"}
+FILE_UPLOAD_ACTIONS = {"interop:upload", "clinics:logo_upload"}  # logo refusals: tests/clinics
 
 
 def _point_cloud(points: int) -> str:

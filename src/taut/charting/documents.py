@@ -11,6 +11,7 @@ from weasyprint import HTML
 from taut.charting.bodychart import chart_context
 from taut.charting.models import TreatmentSession
 from taut.charting.selectors import session_overview
+from taut.clinical.billing import load_billing
 
 DOCUMENTS = {
     "note": ("charting/pdf_note.html", "note"),
@@ -29,6 +30,7 @@ def document_pdf(session: TreatmentSession, kind: str) -> bytes:
         "chart_regions": chart_context(session.pain_regions),
         "chart_readonly": True,
         "chart_input_name": "pain_regions",
+        "billing_statements": load_billing().payer_statements,
     }
     return bytes(HTML(string=render_to_string(template, context)).write_pdf())
 

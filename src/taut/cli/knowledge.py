@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from taut.clinical.billing import BillingData, load_billing
 from taut.clinical.knowledge import Knowledge, KnowledgeError, load_knowledge
 
 # topic -> (records of the topic, the columns of its text table)
@@ -41,11 +42,12 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         knowledge = load_knowledge(args.directory)
+        billing = load_billing(knowledge=knowledge)
     except KnowledgeError as error:
         print(f"taut knowledge: {error}", file=sys.stderr)
         return 1
     if args.command == "check":
-        return _check(knowledge)
+        return _check(knowledge, billing)
     return _show(knowledge, args.topic, as_json=args.json)
 
 
@@ -64,14 +66,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check(knowledge: Knowledge) -> int:
-    counts = knowledge.counts()
+def _check(knowledge: Knowledge, billing: BillingData) -> int:
+    counts = {
+        **knowledge.counts(),
+        "billing.toml": len(billing.codes) + len(billing.rules),
+        "drawing ids": len(knowledge.drawing_regions),
+        "patient texts": len(patient_texts(knowledge, billing)),
+    }
     width = max(len(name) for name in counts)
     for name, count in counts.items():
         print(f"{name.ljust(width)}  {count}")
-    print(f"{'drawing ids'.ljust(width)}  {len(knowledge.drawing_regions)}")
-    print("knowledge base OK")
+    print("knowledge base OK (patient texts carry no research note and no id)")
     return 0
+
+
+def patient_texts(knowledge: Knowledge, billing: BillingData) -> list[str]:
+    """Every text of the data written for patients or payers; the loader has checked each one
+    (taut.clinical.records.PatientText), so this is what `check` vouches for."""
+    texts = [t.patient_text for t in knowledge.techniques]
+    texts += [e.patient_text for e in knowledge.adverse_events if e.patient_text]
+    texts += [r.patient_text for r in knowledge.reference_rates if r.patient_text]
+    texts += [q.patient_text for q in knowledge.quoted_figures]
+    texts += [r.patient_text for r in billing.rules if r.patient_text]
+    texts += [t for item in knowledge.aftercare for t in (item.text, item.action) if t]
+    return texts
 
 
 def _show(knowledge: Knowledge, topic: str, *, as_json: bool) -> int:

@@ -138,7 +138,7 @@ def _sources(findings: Iterable[Finding], knowledge: Knowledge) -> list[str]:
     lines = ["", "SOURCES"]
     for key in keys:
         lines += textwrap.wrap(
-            f"{key}: {knowledge.source(key).citation}",
+            f"{key}: {knowledge.source(key).for_clinicians}",
             WIDTH,
             initial_indent="  ",
             subsequent_indent="    ",

@@ -104,11 +104,13 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["taut.clinic.templatetags.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "taut.clinics.context_processors.membership",
+                "taut.clinics.context_processors.brand",
                 "taut.diary.context_processors.open_alerts",
             ],
         },

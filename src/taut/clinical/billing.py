@@ -24,7 +24,16 @@ from typing import Annotated, Any, TypeVar
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
-from taut.clinical.records import Cited, Evidence, Id, KnowledgeError, Side, Text, record_label
+from taut.clinical.records import (
+    Cited,
+    Evidence,
+    Id,
+    KnowledgeError,
+    PatientText,
+    Side,
+    Text,
+    record_label,
+)
 from taut.clinical.safety import NeedlingEntry
 
 FILE = "billing.toml"
@@ -68,7 +77,8 @@ class CodeRow(Cited):
 class BillingRule(Cited):
     id: Id
     kind: RuleKind
-    text: Text
+    text: Text  # for the clinician's billing screen and note, with the evidence marks
+    patient_text: PatientText | None = None  # the rule as the superbill states it to a payer
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,11 @@ class BillingData:
 
     def code_for(self, muscles: int) -> CodeRow | None:
         return next((row for row in self.codes if row.covers(muscles)), None)
+
+    @property
+    def payer_statements(self) -> tuple[str, ...]:
+        """The rules a superbill states, in the payer's words, in data order."""
+        return tuple(rule.patient_text for rule in self.rules if rule.patient_text)
 
 
 def load_billing(path: Path | None = None, *, knowledge: Knowledge | None = None) -> BillingData:

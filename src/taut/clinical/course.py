@@ -123,8 +123,9 @@ class ResponderStatus:
     population: str
     source: tuple[str, ...]
     evidence: Evidence
-    explanation: str
+    explanation: str  # for clinicians: with the MCID's sources and evidence grade
     mcid_unit: McidUnit = McidUnit.POINTS
+    statement: str = ""  # the same for a report's reader, without research notation
 
 
 @dataclass(frozen=True)
@@ -338,7 +339,7 @@ def _end_of_plan(
     )
     return CourseFlag(
         FlagCode.END_OF_PLAN,
-        f"Session {latest.session_number} is {where}. {status.explanation} "
+        f"Session {latest.session_number} is {where}. {status.statement} "
         f"Suggestion: {suggestion.value}.",
         (baseline, latest),
         suggestion.value,
@@ -353,12 +354,13 @@ def _responder(
     verdict = "a responder" if responded else "not a responder"
     moved = "improved" if change > 0 else "worsened" if change < 0 else "did not change"
     amount = f" by {_plain(abs(change))} {_unit(instrument)}" if change else ""
-    explanation = (
+    course = (
         f"{instrument.abbreviation} {moved}{amount}, from {_plain(baseline.value)} at session "
         f"{baseline.session_number} to {_plain(latest.value)} at session "
-        f"{latest.session_number}; the MCID is {_mcid_text(instrument, choice)} "
-        f"({choice.population}; {', '.join(choice.source)} [{choice.evidence.value}]): {verdict}."
+        f"{latest.session_number}; the MCID is {_mcid_text(instrument, choice)}"
     )
+    cited = f"{', '.join(choice.source)} [{choice.evidence.value}]"
+    explanation = f"{course} ({choice.population}; {cited}): {verdict}."
     return ResponderStatus(
         responded=responded,
         change=change,
@@ -368,6 +370,7 @@ def _responder(
         evidence=choice.evidence,
         explanation=explanation,
         mcid_unit=choice.unit,
+        statement=f"{course} ({choice.population}): {verdict}.",
     )
 
 

@@ -395,7 +395,7 @@ class RateFigure:
     plain: str  # "about 5 in 100 treatments"
     detail: str  # "4.65% of 7,629 treatments"; empty where it would repeat the plain figure
     source: tuple[str, ...]
-    note: str
+    patient_text: str  # what a patient should know beside the figure (knowledge patient_text)
 
 
 @dataclass(frozen=True)
@@ -456,7 +456,7 @@ def _figure(rate: ReferenceRate) -> RateFigure:
         plain, detail = f"none seen in {rate.denominator:,} {unit}", ""
     if rate.approximate:
         detail = ""  # the plain figure is already the published, rounded one
-    return RateFigure(rate.id, plain, detail, tuple(rate.source), rate.note)
+    return RateFigure(rate.id, plain, detail, tuple(rate.source), rate.patient_text or "")
 
 
 def risk_groups(

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinical.screening import Screening
+from taut.clinical.wording import plural
 
 ELECTRICAL = "electrical"  # the technique id that needs its own consent where the clinic says so
 
@@ -161,9 +163,17 @@ def _screening_reasons(
         reasons.append(GateReason(GateCode.PRECAUTIONS_UNACKNOWLEDGED, message))
     refused = [technique for technique in planned if technique in screening.refused_techniques]
     if refused:
-        message = f"The screening refuses the planned technique(s): {', '.join(refused)}."
+        names = ", ".join(_technique_name(technique) for technique in refused)
+        message = f"The screening refuses the planned {plural(len(refused), 'technique')}: {names}."
         reasons.append(GateReason(GateCode.TECHNIQUE_REFUSED, message))
     return reasons
+
+
+def _technique_name(technique: str) -> str:
+    try:
+        return load_knowledge().technique(technique).name
+    except UnknownIdError:  # a technique the data no longer has: say it in words
+        return technique.replace("_", " ")
 
 
 def _staleness(

@@ -203,6 +203,14 @@ def _check_adverse_events(knowledge: Knowledge) -> None:
     for table, index, record_id, event in referring:
         label = record_label(table, index, record_id)
         _unknown("adverse_events.toml", label, "adverse event", [event], events)
+    measured = {rate.event for rate in knowledge.reference_rates if rate.numerator > 0}
+    for index, summarised in enumerate(knowledge.adverse_events):
+        if summarised.consent_summary is not None and summarised.id not in measured:
+            raise KnowledgeError(
+                "adverse_events.toml",
+                record_label("event", index, summarised.id),
+                "consent_summary needs at least one [[rate]] above zero to quote",
+            )
 
 
 def _check_conditions(knowledge: Knowledge) -> None:

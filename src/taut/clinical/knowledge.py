@@ -217,6 +217,25 @@ class Knowledge:
         drawing = self.drawing_region(drawing_id)
         return drawing.base, drawing.side
 
+    def region_name(self, region_id: str) -> str:
+        """A drawing or base region id as a person reads it: "Left temple", "Sacrum"."""
+        if region_id in self._regions:
+            base, side = region_id, None
+        else:
+            base, side = self.split_drawing_region(region_id)
+        label = self.region(base).label
+        if side is None:
+            return label[:1].upper() + label[1:]
+        return f"{'Left' if side is Side.LEFT else 'Right'} {label}"
+
+    def target_name(self, target: str) -> str:
+        """What a screening finding applies to, by name: a region, a technique or a site."""
+        if target in self._techniques:
+            return self.technique(target).name
+        if target in self._sites:
+            return self.site(target).name
+        return self.region_name(target)
+
     def drawing_ids(self, base_id: str) -> tuple[str, ...]:
         """The drawing ids of a base region: both sides, or the midline id itself."""
         region = self.region(base_id)

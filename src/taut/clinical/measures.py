@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from taut.clinical.records import Cited, Direction, Frozen, Id, Text
+from taut.clinical.records import Cited, Direction, Frozen, Id, PatientText, Text
 
 
 class InstrumentKind(StrEnum):
@@ -131,12 +131,27 @@ class SeverityScheme(Cited):
     note: str = ""
 
 
+class ConsentGroup(StrEnum):
+    """Where a consent's plain-language summary lists an event."""
+
+    COMMON = "common"
+    SERIOUS = "serious"
+
+
 class AdverseEvent(Cited):
     id: Id
     label: Text
     typical_severity: Severity
     aggregate: bool = False  # a "rate of any ..." bucket for reference rates, not a loggable event
-    description: str = ""
+    description: str = ""  # for clinicians
+    patient_text: PatientText | None = None  # the event as a patient reads it
+    consent_summary: ConsentGroup | None = None
+
+    @model_validator(mode="after")
+    def _summary_in_patient_words(self) -> AdverseEvent:
+        if self.consent_summary is not None and self.patient_text is None:
+            raise ValueError("an event in the consent summary needs its patient_text")
+        return self
 
 
 class Denominator(StrEnum):
@@ -154,7 +169,8 @@ class ReferenceRate(Cited):
     reported: Text  # what the paper itself gave, e.g. "4.65%" or "6 events"
     numerator_computed: bool  # true when we derived the count from a reported percentage
     approximate: bool = False
-    note: str = ""
+    note: str = ""  # for clinicians: how the figure was read or derived
+    patient_text: PatientText | None = None  # what a patient should know beside the figure
 
     @model_validator(mode="after")
     def _count_fits(self) -> ReferenceRate:
@@ -172,4 +188,5 @@ class QuotedFigure(Cited):
     event: Id
     claim: Text
     closest_published: Text
-    verdict: Text
+    verdict: Text  # for clinicians, with the brief's evidence marks
+    patient_text: PatientText  # the verdict in words a patient reads beside the claim

@@ -21,6 +21,7 @@ from typing import Any
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
 from taut.clinical.measures import Context, Instrument, InstrumentKind, Mcid, McidUnit, Method
 from taut.clinical.records import Direction
+from taut.clinical.wording import plural
 
 Answer = float | int | None
 
@@ -300,7 +301,7 @@ def _noun(instrument: Instrument) -> str:
 
 def _counted(count: int, noun: str, label: str | None = None) -> str:
     """`1 item`, `4 items`; with a label, `item 3` or `items 2, 5`."""
-    word = noun if count > 1 else noun.removesuffix("s")
+    word = plural(count, noun.removesuffix("s"))
     return f"{count} {word}" if label is None else f"{word} {label}"
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field, model_validator
 
-from taut.clinical.records import Cited, Frozen, Id, Ids, Text
+from taut.clinical.records import Cited, Frozen, Id, Ids, PatientText, Text
 
 
 class Note(Cited):
@@ -43,7 +44,8 @@ class Depth(Cited):
 class Technique(Cited):
     id: Id
     name: Text
-    description: Text
+    description: Text  # for clinicians: the definition with its research detail
+    patient_text: PatientText  # what the consent tells the patient
     depth: Depth
     local_twitch: bool
     parameters: tuple[Parameter, ...] = ()
@@ -237,9 +239,9 @@ class AftercareItem(Cited):
     id: Id
     kind: AftercareKind
     applies_when: tuple[AppliesWhen, ...] = Field(min_length=1)
-    text: Text
+    text: PatientText
     urgency: Urgency | None = None
-    action: str = ""
+    action: PatientText | Literal[""] = ""
 
     @model_validator(mode="after")
     def _red_flags_say_what_to_do(self) -> AftercareItem:

@@ -6,10 +6,11 @@ evidence grade, so the UI can show how far each fact has been checked.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SOURCE_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*$"
@@ -64,11 +65,46 @@ def _as_tuple(value: Any) -> Any:
     return value
 
 
+# Research notes that belong in a clinician's note, never in words a patient or payer reads.
+RESEARCH_MARKERS = (
+    "[U]",
+    "[S]",
+    "[V]",
+    "not retrieved",
+    "unverified",
+    "not verified",
+    "placeholder",
+    "TautDesign",
+    "NoSource",
+)
+_RESEARCH = re.compile(
+    "|".join(re.escape(marker) for marker in RESEARCH_MARKERS) + r"|\bTaut\b", re.IGNORECASE
+)
+_SNAKE_ID = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+
+
+def research_markers(text: str) -> list[str]:
+    """The research notes and internal ids in a text meant for patients (empty: none)."""
+    return [m.group(0) for m in _RESEARCH.finditer(text)] + _SNAKE_ID.findall(text)
+
+
+def _patient_words(text: str) -> str:
+    found = research_markers(text)
+    if found:
+        raise ValueError(
+            f"a patient text must not carry {found[0]!r}: research notes and ids belong in "
+            "the clinician's note"
+        )
+    return text
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SourceKey = Annotated[str, StringConstraints(pattern=SOURCE_KEY_PATTERN)]
 SourceKeys = Annotated[tuple[SourceKey, ...], BeforeValidator(_as_tuple)]
 Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+# Words a patient (or a payer) reads: no research marker, no id (checked when the data loads).
+PatientText = Annotated[Text, AfterValidator(_patient_words)]
 
 
 class Frozen(BaseModel):
@@ -86,9 +122,14 @@ class Cited(Frozen):
 
 class Source(Frozen):
     key: SourceKey
-    citation: Text
+    citation: Text  # the reference alone, as a patient page may print it
+    note: str = ""  # what was (not) read of it, and other remarks for clinicians
     url: str = ""
     doi: str = ""
+
+    @property
+    def for_clinicians(self) -> str:
+        return f"{self.citation} ({self.note})" if self.note else self.citation
 
 
 class TerminologyCode(Cited):

@@ -16,16 +16,23 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from taut.clinical.anatomy import ReferralPattern, ReferralWeights, ZoneKind
 from taut.clinical.knowledge import Knowledge, load_knowledge
 from taut.clinical.records import Side
+from taut.clinical.wording import counted
 
 BOTH_SIDES = (Side.LEFT, Side.RIGHT)
 SIDE_NAMES = {Side.LEFT: "left", Side.RIGHT: "right"}
+ZONE_WORDS = {
+    ZoneKind.ESSENTIAL: "essential zone",
+    ZoneKind.SPILLOVER: "spillover zone",
+    ZoneKind.TRP_SITE: "over the trigger point",
+}
 SCORE_DECIMALS = 3
 SCALE = 10**SCORE_DECIMALS
 
@@ -54,16 +61,17 @@ class Suggestion(NamedTuple):
     source: str  # citation key and chapter of the pattern
     name: str  # the muscle's display name
     drawn: int  # number of distinct regions in the drawing
+    region_names: Mapping[str, str]  # drawing id -> "Left temple" (shared by every suggestion)
 
     @property
     def explanation(self) -> str:
-        zones = ", ".join(
-            f"{region} ({kind.value.replace('_', ' ')})" for region, kind in self.matched
+        zones = "; ".join(
+            f"{self.region_names.get(region, region)} ({ZONE_WORDS[kind]})"
+            for region, kind in self.matched
         )
-        plural = "s" if self.drawn != 1 else ""
         return (
-            f"The {SIDE_NAMES[self.side]} {self.name} pattern covers {zones}: "
-            f"{len(self.matched)} of {self.drawn} drawn region{plural}."
+            f"The {SIDE_NAMES[self.side]} {self.name} pattern covers {zones}. "
+            f"That is {len(self.matched)} of {counted(self.drawn, 'drawn region')}."
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -87,6 +95,7 @@ class _Index:
     # drawing region id -> every muscle side it suggests, with the weight (rarity folded in)
     hits: dict[str, tuple[tuple[_Key, float, _Match], ...]]
     names: dict[str, str]
+    region_names: Mapping[str, str]
     sources: dict[str, str]
     coverage_weight: float
 
@@ -123,6 +132,7 @@ def rank_muscles(
             sources[muscle],
             names[muscle],
             count,
+            index.region_names,
         )
         for negative, (muscle, side) in ranked[:top]
     ]
@@ -187,6 +197,9 @@ def _index_for(knowledge: Knowledge) -> _Index:
     return _Index(
         hits=hits,
         names={muscle.id: muscle.name for muscle in knowledge.muscles},
+        region_names=MappingProxyType(
+            {d.id: knowledge.region_name(d.id) for d in knowledge.drawing_regions}
+        ),
         sources={pattern.muscle: _cite(pattern) for pattern in patterns},
         coverage_weight=weights.coverage,
     )

@@ -252,9 +252,9 @@ def _screening_limits(
         if not (hit_regions or hit_technique):
             continue
         code = WarningCode.REGION_REFUSED if hit_regions else WarningCode.TECHNIQUE_REFUSED
-        details = tuple(f"refused region: {r}" for r in hit_regions)
+        details = tuple(f"refused region: {knowledge.region_name(r)}" for r in hit_regions)
         if hit_technique:
-            details += (f"refused technique: {hit_technique}",)
+            details += (f"refused technique: {knowledge.technique(hit_technique).name}",)
         yield replace(
             _from_finding(finding, code, Severity.REFUSE),
             muscle=muscle.id,
@@ -390,11 +390,11 @@ def _screening_precautions(
         hit_technique = _technique_hit(entry, finding)
         if not (hit_regions or hit_technique or muscle.id in finding.muscles):
             continue
-        details = tuple(f"region: {r}" for r in hit_regions)
+        details = tuple(f"region: {knowledge.region_name(r)}" for r in hit_regions)
         if hit_technique:
-            details += (f"technique: {hit_technique}",)
+            details += (f"technique: {knowledge.technique(hit_technique).name}",)
         if finding.sites:
-            details += (f"sites: {', '.join(finding.sites)}",)
+            details += (f"sites: {', '.join(knowledge.site(s).name for s in finding.sites)}",)
         yield replace(
             _from_finding(finding, WarningCode.SCREENING_PRECAUTION, Severity.WARN),
             muscle=muscle.id,

@@ -33,6 +33,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from taut.clinical.wording import with_article
+
 UTC = dt.UTC
 MIN_SESSIONS, MAX_SESSIONS = 1, 12  # a proposal outside this is refused
 PER_WEEK = (1, 2)  # dry needling is done once or twice a week (seeds/003)
@@ -48,6 +50,11 @@ class SchedulingError(ValueError):
 
 
 # --- appointment types --------------------------------------------------------------------------
+
+
+def kind_name(kind: str) -> str:
+    """A kind as words: "initial evaluation" (the label the appointment-type form shows too)."""
+    return str(kind).replace("_", " ")
 
 
 class AppointmentKind(StrEnum):
@@ -83,7 +90,9 @@ class AppointmentType:
             raise SchedulingError("name", "an appointment type needs a name")
         if not low <= self.minutes <= high:
             raise SchedulingError(
-                "minutes", f"a {self.kind} visit lasts {low}-{high} minutes, not {self.minutes}"
+                "minutes",
+                f"{with_article(kind_name(self.kind))} visit lasts {low}-{high} minutes, "
+                f"not {self.minutes}",
             )
         if not 0 <= self.buffer_minutes <= MAX_BUFFER_MINUTES:
             raise SchedulingError(
@@ -291,11 +300,13 @@ def booking_refusals(
     reasons: list[str] = []
     if appointment_type.requires_established and not patient_established:
         reasons.append(
-            f"A {name} is for established patients only; book an initial evaluation first."
+            f"{with_article(name, capital=True, name=True)} is for established patients only; "
+            "book an initial evaluation first."
         )
     if appointment_type.requires_consent and not consent_current:
         reasons.append(
-            f"A {name} needs a current consent to dry needling; the patient has none on record."
+            f"{with_article(name, capital=True, name=True)} needs a current consent to dry "
+            "needling; the patient has none on record."
         )
     if not slot_is_free:
         reasons.append("The chosen time is no longer free; please pick another slot.")

@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import get_user_model
 
+from taut.clinics.logo import MAX_UPLOAD_BYTES, Logo, LogoError, logo_from_upload
 from taut.clinics.models import Clinic, Location
 from taut.clinics.roles import Role
 
@@ -65,3 +66,23 @@ class StaffForm(forms.Form):
 
 class ClinicSwitchForm(forms.Form):
     clinic = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label="Logo",
+        help_text=f"A PNG or JPEG of at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. It is shown "
+        "on the patient portal, the public pages and every PDF, at most 600 × 200 pixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def clean_logo(self) -> Logo:
+        upload = self.cleaned_data["logo"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        try:
+            return logo_from_upload(upload.read())
+        except LogoError as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal

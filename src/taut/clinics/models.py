@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from taut.clinics.logo import data_uri
 from taut.clinics.roles import Permission, Role, role_may
 
 
@@ -36,14 +37,43 @@ class Clinic(models.Model):
     separate_electrical_consent = models.BooleanField(
         default=True, help_text="Electrical needling needs its own signed consent."
     )
+    # The fingerprint of the clinic's logo (ClinicLogo holds its pixels): empty without one,
+    # and part of the logo's URL so that a new logo is never served from a stale cache.
+    logo_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
 
     @property
+    def has_logo(self) -> bool:
+        return bool(self.logo_sha256)
+
+    @property
+    def logo_data_uri(self) -> str:
+        """The logo inline for a PDF (one query), or "" without a logo."""
+        logo = ClinicLogo.objects.filter(clinic=self).first() if self.has_logo else None
+        return data_uri(bytes(logo.png)) if logo is not None else ""
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class ClinicLogo(models.Model):
+    """The pixels of a clinic's logo: a PNG that clinics.logo redrew from the upload."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="logo")
+    png = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Logo of {self.clinic}"
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,8 @@ from django.http import HttpRequest
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.clinics.models import Clinic, Location, Membership
+from taut.clinics.logo import Logo
+from taut.clinics.models import Clinic, ClinicLogo, Location, Membership
 from taut.clinics.roles import Role
 
 CLINIC_FIELDS = (
@@ -88,6 +90,50 @@ def clinic_update(
         object_type="clinic",
         object_id=str(clinic.public_id),
         detail={"fields": changed},
+    )
+    return clinic
+
+
+@transaction.atomic
+def clinic_logo_set(*, request: HttpRequest, actor: Any, clinic: Clinic, logo: Logo) -> Clinic:
+    """Keep the re-encoded logo (replacing any earlier one) and its fingerprint on the clinic."""
+    ClinicLogo.objects.update_or_create(
+        clinic=clinic,
+        defaults={
+            "png": logo.png,
+            "width": logo.width,
+            "height": logo.height,
+            "uploaded_by": actor,
+            "uploaded_at": datetime.now(UTC),
+        },
+    )
+    clinic.logo_sha256 = logo.sha256
+    clinic.save(update_fields=["logo_sha256"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        action=Action.UPDATE,
+        object_type="clinic_logo",
+        object_id=str(clinic.public_id),
+        detail={"sha256": logo.sha256, "width": logo.width, "height": logo.height},
+    )
+    return clinic
+
+
+@transaction.atomic
+def clinic_logo_remove(*, request: HttpRequest, actor: Any, clinic: Clinic) -> Clinic:
+    ClinicLogo.objects.filter(clinic=clinic).delete()
+    clinic.logo_sha256 = ""
+    clinic.save(update_fields=["logo_sha256"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        action=Action.UPDATE,
+        object_type="clinic_logo",
+        object_id=str(clinic.public_id),
+        detail={"removed": True},
     )
     return clinic
 

@@ -16,4 +16,7 @@ urlpatterns = [
     ),
     path("staff/<uuid:user_id>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("switch/", views.clinic_switch, name="switch"),
+    path("logo/", views.logo_upload, name="logo_upload"),
+    path("logo/remove/", views.logo_remove, name="logo_remove"),
+    path("<slug:clinic_slug>/logo.png", views.logo_image, name="logo"),
 ]

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from taut.accounts.lockout import locked_usernames
 from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics import services
 from taut.clinics.access import StaffRequest, staff_required
-from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, StaffForm
+from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, LogoForm, StaffForm
 from taut.clinics.middleware import SESSION_KEY
-from taut.clinics.models import Membership
+from taut.clinics.models import ClinicLogo, Membership
 from taut.clinics.roles import Permission
 from taut.clinics.selectors import (
     get_staff_member_for,
@@ -47,8 +47,47 @@ def clinic_settings(request: StaffRequest) -> HttpResponse:
             "staff": staff,
             "locked": locked_usernames(m.user.get_username() for m in staff),
             "staff_form": StaffForm(),
+            "logo_form": LogoForm(),
         },
     )
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def logo_upload(request: StaffRequest) -> HttpResponse:
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.clinic_logo_set(
+            request=request,
+            actor=request.user,
+            clinic=request.membership.clinic,
+            logo=form.cleaned_data["logo"],
+        )
+        messages.success(request, "Logo saved: it now appears on the portal and on every PDF.")
+    else:
+        messages.error(request, form_errors_sentence(form))
+    return redirect("clinics:settings")
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def logo_remove(request: StaffRequest) -> HttpResponse:
+    services.clinic_logo_remove(
+        request=request, actor=request.user, clinic=request.membership.clinic
+    )
+    messages.success(request, "Logo removed.")
+    return redirect("clinics:settings")
+
+
+@require_GET
+def logo_image(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    """The clinic's logo for its public pages and portal: the re-encoded PNG, never the upload."""
+    logo = get_object_or_404(ClinicLogo.objects.select_related("clinic"), clinic__slug=clinic_slug)
+    response = HttpResponse(bytes(logo.png), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = 'inline; filename="logo.png"'
+    return response
 
 
 @require_POST

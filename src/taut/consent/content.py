@@ -1,8 +1,10 @@
-"""What a consent document says, assembled from the knowledge data (rates, techniques, sources).
+"""What a consent document says, assembled from the owner's sections and the knowledge data.
 
-Published rates come first with their numerators, denominators and sources. The figures of the
-commonly used consent template are shown only where the clinic asks for them, and then labelled,
-beside the published ones, with the brief's verdict.
+The patient reads the clinic's own words, the techniques in plain language, and a summary of
+the common and the serious risks with their published rates as natural frequencies. The full
+evidence table follows as an appendix: every published rate with its numerator, denominator and
+numbered source, and, where the clinic asks for them, the figures of the commonly used consent
+template beside a plain verdict. Research notes stay in the knowledge data for clinicians.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from taut.clinical.education import NOT_PUBLICATIONS
 from taut.clinical.knowledge import Knowledge, load_knowledge
+from taut.clinical.records import Source
+from taut.clinical.risk_summary import UNIT_WORDS, risk_summary
 
 PRIMARY_STUDIES = ("Brady14", "Boyce20")
 
@@ -20,8 +25,9 @@ class RateCell:
     numerator: int
     denominator: int
     per: str
-    reported: str
     approximate: bool
+    references: tuple[int, ...] = ()  # numbers in the appendix's list of sources
+    patient_text: str = ""
 
     @property
     def text(self) -> str:
@@ -33,59 +39,78 @@ class RateCell:
             f"({share:.{precision}f}%)"
         )
 
+    @property
+    def cited(self) -> str:
+        return ", ".join(str(n) for n in self.references)
+
+
+@dataclass(frozen=True)
+class QuotedCell:
+    claim: str
+    verdict: str  # in the patient's words
+    references: tuple[int, ...]
+
 
 @dataclass(frozen=True)
 class RiskRow:
     event: str
     label: str
     by_study: dict[str, RateCell | None]
-    other: list[tuple[RateCell, str]]
-    quoted: Any | None
+    other: list[RateCell]
+    quoted: QuotedCell | None
 
 
 def _keys(source: Any) -> tuple[str, ...]:
     return (source,) if isinstance(source, str) else tuple(source)
 
 
-def _cell(rate: Any) -> RateCell:
-    return RateCell(
-        rate.numerator, rate.denominator, str(rate.per), rate.reported, rate.approximate
-    )
+def cited_sources(knowledge: Knowledge | None = None) -> list[Source]:
+    """The publications behind the appendix, first cited first (its numbered list)."""
+    knowledge = knowledge or load_knowledge()
+    keys: list[str] = list(PRIMARY_STUDIES)
+    for record in (*knowledge.reference_rates, *knowledge.quoted_figures):
+        keys.extend(k for k in _keys(record.source) if k not in keys)
+    return [knowledge.source(k) for k in keys if k not in NOT_PUBLICATIONS]
+
+
+def _numbers(knowledge: Knowledge) -> dict[str, int]:
+    return {source.key: n for n, source in enumerate(cited_sources(knowledge), start=1)}
+
+
+def _refs(source: Any, numbers: dict[str, int]) -> tuple[int, ...]:
+    return tuple(numbers[k] for k in _keys(source) if k in numbers)
 
 
 def risk_rows(knowledge: Knowledge | None = None) -> list[RiskRow]:
     knowledge = knowledge or load_knowledge()
-    quoted = {q.event: q for q in knowledge.quoted_figures}
+    numbers = _numbers(knowledge)
+    quoted = {
+        q.event: QuotedCell(q.claim, q.patient_text, _refs(q.source, numbers))
+        for q in knowledge.quoted_figures
+    }
     rows: dict[str, RiskRow] = {}
     for rate in knowledge.reference_rates:
         event = knowledge.adverse_event(rate.event)
         row = rows.setdefault(
             event.id,
             RiskRow(
-                event.id,
-                event.label,
-                dict.fromkeys(PRIMARY_STUDIES),
-                [],
-                quoted.get(event.id),
+                event.id, event.label, dict.fromkeys(PRIMARY_STUDIES), [], quoted.get(event.id)
             ),
         )
-        keys = _keys(rate.source)
-        study = next((k for k in keys if k in PRIMARY_STUDIES), None)
+        cell = RateCell(
+            rate.numerator,
+            rate.denominator,
+            UNIT_WORDS[rate.per],
+            rate.approximate,
+            _refs(rate.source, numbers),
+            rate.patient_text or "",
+        )
+        study = next((k for k in _keys(rate.source) if k in PRIMARY_STUDIES), None)
         if study is not None:
-            row.by_study[study] = _cell(rate)
+            row.by_study[study] = cell
         else:
-            row.other.append((_cell(rate), ", ".join(keys)))
+            row.other.append(cell)
     return list(rows.values())
-
-
-def cited_sources(knowledge: Knowledge | None = None) -> list[Any]:
-    knowledge = knowledge or load_knowledge()
-    keys: list[str] = []
-    for rate in knowledge.reference_rates:
-        keys.extend(k for k in _keys(rate.source) if k not in keys)
-    for figure in knowledge.quoted_figures:
-        keys.extend(k for k in _keys(figure.source) if k not in keys)
-    return [knowledge.source(k) for k in keys]
 
 
 def document_context(document: Any, knowledge: Knowledge | None = None) -> dict[str, Any]:
@@ -93,6 +118,7 @@ def document_context(document: Any, knowledge: Knowledge | None = None) -> dict[
     return {
         "document": document,
         "techniques": [knowledge.technique(t) for t in document.techniques],
+        "summary": risk_summary(knowledge),
         "risks": risk_rows(knowledge),
         "studies": [knowledge.source(k) for k in PRIMARY_STUDIES],
         "sources": cited_sources(knowledge),

@@ -6,6 +6,11 @@ from django.conf import settings
 from django.db import models
 
 from taut.clinics.models import ScopedManager
+from taut.consent.sections import (
+    DEFAULT_AFTER_TREATMENT,
+    DEFAULT_RIGHTS,
+    DEFAULT_RISKS_INTRO,
+)
 
 
 class ConsentKind(models.TextChoices):
@@ -28,6 +33,15 @@ class ConsentDocument(models.Model):
     title = models.CharField(max_length=200)
     introduction = models.TextField(help_text="The clinic's own words, shown first.")
     techniques = models.JSONField(help_text="Technique ids the clinic uses (knowledge data).")
+    risks_intro = models.TextField(
+        default=DEFAULT_RISKS_INTRO, help_text="The clinic's words before the risk summary."
+    )
+    after_treatment = models.TextField(
+        default=DEFAULT_AFTER_TREATMENT, help_text="What to watch for after a session."
+    )
+    rights = models.TextField(
+        default=DEFAULT_RIGHTS, help_text="The right to refuse, stop and withdraw."
+    )
     alternatives = models.TextField(help_text="Other treatments the patient may choose.")
     show_quoted_figures = models.BooleanField(
         default=False,

@@ -24,10 +24,17 @@ DOCUMENT_FIELDS = (
     "title",
     "introduction",
     "techniques",
+    "risks_intro",
+    "after_treatment",
+    "rights",
     "alternatives",
     "show_quoted_figures",
     "requires_reconsent",
 )
+
+
+# Sections with a default wording: a caller that leaves them out publishes the default.
+OPTIONAL_SECTIONS = ("risks_intro", "after_treatment", "rights")
 
 
 class ConsentError(Exception):
@@ -36,7 +43,12 @@ class ConsentError(Exception):
 
 @transaction.atomic
 def document_publish(
-    *, request: HttpRequest | None, actor: Any, clinic: Clinic, data: dict[str, Any]
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    clinic: Clinic,
+    data: dict[str, Any],
+    revised_section: str = "",
 ) -> ConsentDocument:
     latest = (
         ConsentDocument.objects.for_clinic(clinic)
@@ -49,7 +61,8 @@ def document_publish(
         version=latest + 1,
         published_by=actor,
         published_at=datetime.now(UTC),
-        **{f: data[f] for f in DOCUMENT_FIELDS},
+        **{f: data[f] for f in DOCUMENT_FIELDS if f not in OPTIONAL_SECTIONS},
+        **{f: data[f] for f in OPTIONAL_SECTIONS if data.get(f)},
     )
     audit_record(
         request=request,
@@ -58,9 +71,43 @@ def document_publish(
         action=Action.CREATE,
         object_type="consent_document",
         object_id=str(document.public_id),
-        detail={"kind": document.kind, "version": document.version},
+        detail={
+            "kind": document.kind,
+            "version": document.version,
+            **({"revised_section": revised_section} if revised_section else {}),
+        },
     )
     return document
+
+
+@transaction.atomic
+def document_revise(
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    document: ConsentDocument,
+    field: str,
+    value: Any,
+    requires_reconsent: bool,
+) -> ConsentDocument:
+    """Publish the next version with one section changed; earlier versions stay as they are."""
+    if field not in DOCUMENT_FIELDS:
+        raise ConsentError(f"“{field}” is not a section of a consent document.")
+    latest = (
+        ConsentDocument.objects.for_clinic(document.clinic_id)
+        .filter(kind=document.kind)
+        .order_by("-version")
+        .first()
+    )
+    if latest is None or latest.pk != document.pk:
+        raise ConsentError("A newer version exists: edit the current version instead.")
+    if getattr(document, field) == value:
+        raise ConsentError("Nothing changed, so no new version was published.")
+    data = {f: getattr(document, f) for f in DOCUMENT_FIELDS}
+    data.update({field: value, "requires_reconsent": requires_reconsent})
+    return document_publish(
+        request=request, actor=actor, clinic=document.clinic, data=data, revised_section=field
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,8 +15,9 @@ from taut.clinics.roles import Permission
 from taut.consent import services
 from taut.consent.content import document_context
 from taut.consent.downloads import pdf_response
-from taut.consent.forms import DocumentForm, WithdrawForm
+from taut.consent.forms import DocumentForm, SectionForm, WithdrawForm
 from taut.consent.models import ConsentKind, SigningChannel
+from taut.consent.sections import DEFAULT_ALTERNATIVES, section_for
 from taut.consent.selectors import (
     consent_standings,
     consents_for,
@@ -27,11 +28,6 @@ from taut.consent.selectors import (
 )
 from taut.consent.signing import sign_page
 from taut.patients.selectors import get_patient_for
-
-DEFAULT_ALTERNATIVES = (
-    "Manual therapy, exercise, education, heat or ice, and medicines your doctor may advise. "
-    "You may choose any of these instead of, or as well as, dry needling."
-)
 
 
 @staff_required(Permission.CONSENT_MANAGE)
@@ -65,6 +61,9 @@ def _initial_document(clinic: object) -> dict[str, object]:
             "title",
             "introduction",
             "techniques",
+            "risks_intro",
+            "after_treatment",
+            "rights",
             "alternatives",
             "show_quoted_figures",
         )
@@ -74,7 +73,51 @@ def _initial_document(clinic: object) -> dict[str, object]:
 @staff_required(Permission.CONSENT_MANAGE)
 def document_detail(request: StaffRequest, document_id: uuid.UUID) -> HttpResponse:
     document = get_document_for(membership=request.membership, public_id=document_id)
-    return render(request, "consent/document_detail.html", document_context(document))
+    current = document_current(clinic=request.membership.clinic, kind=document.kind)
+    is_current = current is not None and current.pk == document.pk
+    return render(
+        request,
+        "consent/document_detail.html",
+        {
+            **document_context(document),
+            "editable": is_current,
+            "newer": None if is_current else current,
+        },
+    )
+
+
+@staff_required(Permission.CONSENT_MANAGE)
+def section_edit(request: StaffRequest, document_id: uuid.UUID, section: str) -> HttpResponse:
+    """Edit one section of the current version; saving publishes the next version."""
+    document = get_document_for(membership=request.membership, public_id=document_id)
+    chosen = section_for(section)
+    if chosen is None:
+        raise Http404("No such section of a consent document.")
+    form = SectionForm(request.POST or None, section=chosen, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revised = services.document_revise(
+                request=request,
+                actor=request.user,
+                document=document,
+                field=chosen.field,
+                value=form.cleaned_data["value"],
+                requires_reconsent=form.cleaned_data["requires_reconsent"],
+            )
+        except services.ConsentError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"“{chosen.heading}” changed: version {revised.version} is published and is "
+                "the one patients now sign.",
+            )
+            return redirect("consent:document", document_id=revised.public_id)
+    return render(
+        request,
+        "consent/section_edit.html",
+        {"document": document, "section": chosen, "form": form},
+    )
 
 
 @staff_required(Permission.CONSENT_TAKE)

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from taut.clinical.education import (
     Generated,
     PageSources,
+    RiskGroup,
     Topic,
     load_education,
     page_sources,
@@ -102,11 +103,34 @@ def page_versions(*, page: TopicPage) -> list[EducationPageVersion]:
     )
 
 
+def _numbered(group: RiskGroup, numbers: dict[str, int]) -> dict[str, Any]:
+    """A risk group for the page: each figure with the numbers of its sources in the list."""
+    return {
+        "severity": group.severity,
+        "definition": group.definition,
+        "rows": [
+            {
+                "label": row.label,
+                "figures": [
+                    {
+                        "figure": figure,
+                        "refs": [(key, numbers[key]) for key in figure.source if key in numbers],
+                    }
+                    for figure in row.figures
+                ],
+            }
+            for row in group.rows
+        ],
+    }
+
+
 def generated_context(*, topic: Topic, shipped_text: bool) -> dict[str, Any]:
     """The parts built from the knowledge data, and every source the page rests on."""
     sources: PageSources = page_sources(topic, shipped_text=shipped_text)
+    numbers = {source.key: n for n, source in enumerate(sources.sources, start=1)}
+    groups = risk_groups() if topic.generated is Generated.RISK_RATES else ()
     return {
-        "risk_groups": risk_groups() if topic.generated is Generated.RISK_RATES else (),
+        "risk_groups": [_numbered(group, numbers) for group in groups],
         "screening_groups": (
             screening_groups() if topic.generated is Generated.SCREENING_RULES else ()
         ),

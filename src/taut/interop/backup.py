@@ -31,6 +31,8 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from taut.clinical.wording import with_article
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PAYLOADS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -259,7 +261,8 @@ def backup_restore(source: Path, *, using: str = "default", force: bool = False)
         manifest, payload = backup_read(source, Path(scratch))
         if manifest.engine != engine:
             raise BackupError(
-                f"{source} is a {manifest.engine} backup; the configured database is {engine}. "
+                f"{source} is {with_article(manifest.engine)} backup; the configured database is "
+                f"{engine}. "
                 "Restore it into a database of the same engine."
             )
         difference = _schema_difference(manifest.schema, code_schema())

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut.clinical.wording import counted
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.interop import services
@@ -151,8 +152,12 @@ def import_commit(request: StaffRequest, import_id: str) -> HttpResponse:
         return redirect("interop:import", import_id=batch.public_id)
     messages.success(
         request,
-        f"Imported {batch.created_count} patient{'s' if batch.created_count != 1 else ''}"
-        + (f"; skipped {batch.skipped_count} row(s) with errors." if batch.skipped_count else "."),
+        f"Imported {counted(batch.created_count, 'patient')}"
+        + (
+            f"; skipped {counted(batch.skipped_count, 'row')} with errors."
+            if batch.skipped_count
+            else "."
+        ),
     )
     return redirect("interop:import", import_id=batch.public_id)
 

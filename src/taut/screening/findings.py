@@ -22,7 +22,7 @@ def _citations(keys: Any) -> list[dict[str, str]]:
     out = []
     for key in keys:
         source = knowledge.source(key)
-        out.append({"key": key, "citation": source.citation, "url": source.url})
+        out.append({"key": key, "citation": source.for_clinicians, "url": source.url})
     return out
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from taut.clinical.wording import with_article
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PATIENTS = 5000
 
@@ -50,8 +52,10 @@ def parse(text: str) -> list[dict[str, Any]]:
     if document["resourceType"] == "Patient":
         return [document]
     if document["resourceType"] != "Bundle":
-        kind = document["resourceType"]
-        raise FhirImportError(f"Expected a Bundle of Patient resources or a Patient, not a {kind}.")
+        raise FhirImportError(
+            "Expected a Bundle of Patient resources or a Patient, not "
+            f"{with_article(str(document['resourceType']))}."
+        )
     entries = document.get("entry") or []
     patients = [
         entry["resource"]
