@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.api.models import ApiToken, TokenScope
 from taut.api.tokens import new_token
 from taut.audit.models import Action
@@ -34,7 +35,7 @@ def token_create(
         raise TokenError("Your role does not allow API tokens.")
     if scope not in TokenScope.values:
         raise TokenError("Choose read or read-write.")
-    now = datetime.now(UTC)
+    now = clock.now()
     prefix, secret, digest = new_token()
     token = ApiToken.objects.create(
         clinic=membership.clinic,
@@ -63,7 +64,7 @@ def token_revoke(*, request: HttpRequest | None, actor: Any, token: ApiToken) ->
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.is_revoked:
         raise TokenError("This token is already revoked.")
-    token.revoked_at = datetime.now(UTC)
+    token.revoked_at = clock.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(

@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.charting.models import TreatmentSession
 from taut.clinical.diary import DiaryAnswers, assess, diary_open, load_diary
@@ -92,7 +92,7 @@ def diary_answer(request: HttpRequest, prompt_id: uuid.UUID) -> HttpResponse:
             "another entry.",
         )
         return redirect("portal_diary:entry", diary_entry_id=answered.public_id)
-    now = timezone.now()
+    now = clock.now()
     if prompt.due_at > now:
         local = prompt.due_at.astimezone(patient.clinic.zone)
         reason = f"This diary question opens at {local:%H:%M} on {local.day} {local:%B}."
@@ -153,7 +153,7 @@ def diary_entry(request: HttpRequest, diary_entry_id: uuid.UUID) -> HttpResponse
             "notice": content.notice,
             "can_add": diary_open(
                 started_at=entry.session.started_at,
-                now=timezone.now(),
+                now=clock.now(),
                 open_days=content.schedule.open_days,
             ),
         },

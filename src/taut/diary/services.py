@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import TreatmentSession
@@ -165,7 +165,7 @@ def diary_entry_submit(
     now: datetime | None = None,
 ) -> tuple[DiaryEntry, Assessment]:
     """Store the patient's answers, the events they report and, on a red flag, open an alert."""
-    now = now or timezone.now()
+    now = now or clock.now()
     found = (
         TreatmentSession.objects.for_clinic(patient.clinic_id)
         .filter(pk=session.pk, patient=patient)
@@ -267,7 +267,7 @@ def alert_close(
     text = action_taken.strip()
     if len(text) < ACTION_MIN_LENGTH:
         raise DiaryRefused(["Say what was done before closing the alert."])
-    alert.closed_at = timezone.now()
+    alert.closed_at = clock.now()
     alert.closed_by = actor
     alert.action_taken = text
     alert.save(update_fields=["closed_at", "closed_by", "action_taken"])

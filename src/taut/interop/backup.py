@@ -22,7 +22,6 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,8 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+
+from taut import clock
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -152,7 +153,7 @@ def backup_create(target: Path, *, using: str = "default") -> Manifest:
             format_version=FORMAT_VERSION,
             engine=engine,
             taut_version=_taut_version(),
-            created_at=datetime.now(UTC).isoformat(),
+            created_at=clock.now().isoformat(),
             payload=payload.name,
             sha256=_sha256(payload),
             size=payload.stat().st_size,

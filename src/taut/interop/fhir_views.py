@@ -8,13 +8,13 @@ serve API clients later without touching them.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import StaffRequest, staff_required
@@ -42,7 +42,7 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
     bundle = searchset_bundle(
         patient_everything(patient),
         base_url=request.build_absolute_uri(reverse("fhir:base")),
-        timestamp=datetime.now(UTC),
+        timestamp=clock.now(),
     )
     return fhir_response(bundle)
 
@@ -55,7 +55,7 @@ def base(request: StaffRequest) -> HttpResponse:
         {
             "resourceType": "CapabilityStatement",
             "status": "active",
-            "date": datetime.now(UTC).date().isoformat(),
+            "date": clock.now().date().isoformat(),
             "kind": "instance",
             "fhirVersion": "4.0.1",
             "format": ["json"],

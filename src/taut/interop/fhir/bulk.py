@@ -14,7 +14,6 @@ import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_tasks import task
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic, Membership
@@ -111,7 +111,7 @@ def export_request(
     job = ExportJob.objects.create(
         clinic=membership.clinic,
         requested_by=membership.user,
-        requested_at=datetime.now(UTC),
+        requested_at=clock.now(),
         request_url=request_url[:500],
         files=[{"type": kind} for kind in types],  # the filter, replaced by the manifest
     )
@@ -131,7 +131,7 @@ def export_request(
 def export_run(job: ExportJob) -> ExportJob:
     """Write the files of a queued job; the job ends done or failed, never half-way."""
     wanted = {entry["type"] for entry in job.files}
-    job.status, job.started_at, job.error = ExportStatus.RUNNING, datetime.now(UTC), ""
+    job.status, job.started_at, job.error = ExportStatus.RUNNING, clock.now(), ""
     job.save(update_fields=["status", "started_at", "error"])
     final = export_directory(job)
     partial = final.with_name(final.name + ".partial")
@@ -149,11 +149,11 @@ def export_run(job: ExportJob) -> ExportJob:
         writer.close()
         shutil.rmtree(partial, ignore_errors=True)
         job.status, job.error = ExportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
-        job.finished_at = datetime.now(UTC)
+        job.finished_at = clock.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
     job.status, job.files, job.resource_count = ExportStatus.DONE, files, count
-    job.finished_at = datetime.now(UTC)
+    job.finished_at = clock.now()
     job.save(update_fields=["status", "files", "resource_count", "finished_at"])
     audit_record(
         request=None,
