@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "taut.clinics.middleware.ClinicMembershipMiddleware",
+    "taut.clinics.zones.ClinicTimeZoneMiddleware",
     "taut.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "taut.clinics.context_processors.membership",
                 "taut.diary.context_processors.open_alerts",
             ],
+            "builtins": ["taut.clinic.times"],
         },
     },
 ]

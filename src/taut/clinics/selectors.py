@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from taut.clinics.models import Clinic, Location, Membership
 
 
@@ -21,6 +23,19 @@ def memberships_for_user(*, user: Any) -> list[Membership]:
         .select_related("clinic")
         .order_by("clinic__name")
     )
+
+
+def get_location_for(*, membership: Membership, public_id: object) -> Location:
+    """A location of the member's clinic, or 404 (another clinic's location does not exist)."""
+    location = (
+        Location.objects.for_clinic(membership.clinic)
+        .select_related("clinic")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if location is None:
+        raise Http404("No such location in this clinic.")
+    return location
 
 
 def locations_for_clinic(*, clinic: Clinic) -> list[Location]:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.charting.models import TreatmentSession
+from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import DiaryAnswers, assess, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
 from taut.diary import services
@@ -94,8 +95,8 @@ def diary_answer(request: HttpRequest, prompt_id: uuid.UUID) -> HttpResponse:
         return redirect("portal_diary:entry", diary_entry_id=answered.public_id)
     now = clock.now()
     if prompt.due_at > now:
-        local = prompt.due_at.astimezone(patient.clinic.zone)
-        reason = f"This diary question opens at {local:%H:%M} on {local.day} {local:%B}."
+        opens = local_text(prompt.due_at, session.zone, OPENS)
+        reason = f"This diary question opens at {opens}."
         return _form_page(request, session=session, form=None, prompt=prompt, closed_reason=reason)
     if not diary_open(
         started_at=session.started_at, now=now, open_days=load_diary().schedule.open_days

@@ -19,6 +19,7 @@ from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import TreatmentSession
+from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import (
     Assessment,
     DiaryAnswers,
@@ -52,7 +53,7 @@ def _link(name: str, **kwargs: Any) -> str:
 def _prompt_text(prompt: DiaryPrompt) -> tuple[str, str]:
     session, patient = prompt.session, prompt.patient
     clinic = patient.clinic
-    day = session.started_at.astimezone(clinic.zone)
+    day = session.started_at.astimezone(session.zone)
     portal = (
         "Sign in to your patient portal to answer."
         if patient.portal_user_id
@@ -122,10 +123,9 @@ def _alert_emails(alert: RedFlagAlert) -> None:
     session = alert.session
     recipients = [session.clinician.email, session.clinic.email]
     url = _link("diary:alert", alert_id=alert.public_id)
-    opened = alert.opened_at.astimezone(session.clinic.zone)
+    opened = local_text(alert.opened_at, session.zone, OPENS)
     body = (
-        "A patient reported a red-flag symptom in their symptom diary at "
-        f"{opened:%H:%M} on {opened.day} {opened:%B}. "
+        f"A patient reported a red-flag symptom in their symptom diary at {opened}. "
         f"Please follow it up and record what was done:\n{url}\n\n"
         "This email carries no clinical details; sign in to Taut to see them."
     )
@@ -148,8 +148,8 @@ def _refusals_for_prompt(prompt: DiaryPrompt, now: datetime) -> list[str]:
             "add another diary entry for the session."
         ]
     if prompt.due_at > now:
-        local = prompt.due_at.astimezone(prompt.clinic.zone)
-        return [f"This diary question opens at {local:%H:%M} on {local.day} {local:%B}."]
+        opens = local_text(prompt.due_at, prompt.session.zone, OPENS)
+        return [f"This diary question opens at {opens}."]
     return []
 
 
