@@ -44,9 +44,10 @@ def clock_reads(source: str) -> list[int]:
     """Line numbers where `source` reads the wall clock by itself."""
     lines: list[int] = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module in CLOCK_IMPORTS:
-            if any(alias.name in CLOCK_IMPORTS[node.module] for alias in node.names):
-                lines.append(node.lineno)
+        if isinstance(node, ast.ImportFrom) and any(
+            alias.name in CLOCK_IMPORTS.get(node.module or "", ()) for alias in node.names
+        ):
+            lines.append(node.lineno)
         if not isinstance(node, ast.Call):
             continue
         tail = tuple(_dotted(node.func)[-2:])
