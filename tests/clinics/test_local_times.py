@@ -164,9 +164,14 @@ def test_the_consent_pdf_shows_when_it_was_signed_in_local_time(world: World, ca
 def test_the_audit_log_shows_local_times(world: World, case: Case) -> None:
     with _at_instant(case):
         make_ready(world)
-    page = client_for(world.owner_a).get(reverse("audit:log")).content.decode()
+    client = client_for(world.owner_a)
+    page = client.get(reverse("audit:log")).content.decode()
     assert f"{case.iso_day} {case.clock}:00 {case.abbr}" in page
     assert case.utc_iso_day not in page
+    local_day = {"date_from": case.iso_day, "date_to": case.iso_day}
+    assert case.clock in client.get(reverse("audit:log"), local_day).content.decode()
+    utc_day = {"date_from": case.utc_iso_day, "date_to": case.utc_iso_day}
+    assert case.clock not in client.get(reverse("audit:log"), utc_day).content.decode()
 
 
 def test_the_booking_email_and_calendar_file_say_the_local_time(world: World, case: Case) -> None:
