@@ -14,6 +14,7 @@ from taut.clinics.forms import (
     LocationForm,
     LocationZoneForm,
     StaffForm,
+    location_zone_field,
 )
 from taut.clinics.middleware import SESSION_KEY
 from taut.clinics.models import Membership
@@ -40,7 +41,7 @@ def clinic_settings(request: StaffRequest) -> HttpResponse:
             "form": form,
             "locations": locations_for_clinic(clinic=clinic),
             "location_form": LocationForm(),
-            "zone_choices": LocationZoneForm().fields["time_zone"].choices,
+            "zone_choices": location_zone_field().choices,
             "staff": Membership.objects.for_clinic(clinic)
             .select_related("user")
             .order_by("-is_active", "role", "user__last_name"),
