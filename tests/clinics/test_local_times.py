@@ -18,6 +18,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
+from taut.audit.models import AuditEntry
 from taut.charting import services as charting
 from taut.charting.documents import document_pdf
 from taut.clinics.models import Location, Membership
@@ -243,9 +244,19 @@ def test_the_owner_sets_a_locations_zone_and_it_is_audited(world: World) -> None
     client.post(url, {"time_zone": "Australia/Sydney"})
     location.refresh_from_db()
     assert location.zone == ZoneInfo("Australia/Sydney")
+    change = AuditEntry.objects.filter(object_id=str(location.public_id)).latest("sequence")
+    assert change.detail["time_zone"] == {"from": "", "to": "Australia/Sydney"}
     client.post(url, {"time_zone": ""})
     location.refresh_from_db()
     assert location.time_zone == "" and location.zone == ZoneInfo("America/Denver")
     refused = client.post(url, {"time_zone": "Mars/Olympus"}, follow=True).content.decode()
     assert "Time zone" in refused and "not one of the available choices" in refused
     assert client_for(world.frontdesk_a).post(url, {"time_zone": "UTC"}).status_code == 403
+
+
+def test_a_new_location_may_start_in_its_own_zone(world: World) -> None:
+    client_for(world.owner_a).post(
+        reverse("clinics:location_add"), {"name": "Perth rooms", "time_zone": "Australia/Perth"}
+    )
+    perth = Location.objects.for_clinic(world.clinic_a).get(name="Perth rooms")
+    assert perth.zone == ZoneInfo("Australia/Perth")

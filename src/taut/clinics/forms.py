@@ -52,11 +52,7 @@ class LocationForm(forms.ModelForm):
         self.fields["time_zone"] = location_zone_field()
 
 
-class LocationZoneForm(forms.ModelForm):
-    class Meta:
-        model = Location
-        fields = ["time_zone"]
-
+class LocationZoneForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["time_zone"] = location_zone_field()

@@ -74,7 +74,7 @@ def location_add(request: StaffRequest) -> HttpResponse:
 @staff_required(Permission.CLINIC_MANAGE)
 def location_time_zone(request: StaffRequest, location_id: str) -> HttpResponse:
     location = get_location_for(membership=request.membership, public_id=location_id)
-    form = LocationZoneForm(request.POST, instance=location)
+    form = LocationZoneForm(request.POST)
     if form.is_valid():
         services.location_time_zone_set(
             request=request,
