@@ -38,7 +38,9 @@ def test_summer_time_shows_its_own_abbreviation() -> None:
     assert local_text(july, ZoneInfo("Australia/Sydney"), "time") == "04:00 AEST"
 
 
-def test_an_empty_value_writes_nothing_and_a_naive_one_is_refused() -> None:
-    assert _render("{{ t|when }}", t=None) == ""
+def test_an_empty_value_writes_nothing_and_a_date_or_naive_time_is_refused() -> None:
+    assert _render("{{ t|when }}", t=None) == "" and _render("{{ missing|when }}") == ""
+    with pytest.raises(TypeError, match="use `date`"):
+        _render("{{ t|when }}", t=dt.date(2026, 12, 4))
     with pytest.raises(ValueError, match="aware"):
         _render("{{ t|when }}", t=dt.datetime(2026, 12, 4, 3, 30))  # noqa: DTZ001

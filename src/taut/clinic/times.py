@@ -36,11 +36,13 @@ def local_text(value: dt.datetime, zone: dt.tzinfo, style: str = "") -> str:
 
 
 @register.filter(expects_localtime=True)
-def when(value: dt.datetime | None, style: str = "") -> str:
+def when(value: object, style: str = "") -> str:
     """An aware datetime in the active time zone: `{{ note.signed_at|when }}`,
     `{{ alert.opened_at|when:"long" }}`; a style not listed is a date format, given the zone."""
-    if not isinstance(value, dt.datetime):
+    if value is None or value == "":
         return ""
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"`when` writes datetimes; use `date` for {type(value).__name__} values.")
     if timezone.is_naive(value):
         raise ValueError("Taut stores aware datetimes only; a naive one has no zone to show.")
     return dateformat.format(value, _format(style))
