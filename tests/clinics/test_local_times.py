@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from taut.audit.models import AuditEntry
 from taut.charting import services as charting
 from taut.charting.documents import document_pdf
+from taut.charting.models import TreatmentSession
 from taut.clinics.models import Location, Membership
 from taut.consent.models import Consent
 from taut.messaging.models import Kind, OutboundMessage
@@ -94,15 +95,17 @@ def _pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
-def _signed_session(world: World, case: Case) -> Any:
+def _signed_session(world: World, day: dt.date, location: Location | None = None) -> Any:
     make_ready(world)
     ready = stock_and_profile(world)
     session = charting.session_start(
         request=None,
         membership=Membership.objects.get(user=world.clinician_a),
         patient=world.patient_a,
-        today=dt.date.fromisoformat(case.iso_day),
+        today=day,
     )
+    if location is not None:
+        TreatmentSession.objects.filter(pk=session.pk).update(location=location)
     entry = charting.entry_add(
         request=None,
         actor=world.clinician_a,
@@ -145,7 +148,7 @@ def _book_friday(world: World, case: Case) -> Any:
 
 def test_the_signed_note_pdf_and_its_addenda_show_local_times(world: World, case: Case) -> None:
     with _at_instant(case):
-        session = _signed_session(world, case)
+        session = _signed_session(world, dt.date.fromisoformat(case.iso_day))
         charting.addendum_add(
             request=None, actor=world.clinician_a, session=session, text="Called the patient."
         )
@@ -153,6 +156,19 @@ def test_the_signed_note_pdf_and_its_addenda_show_local_times(world: World, case
     assert f"on {case.day_long}, {case.clock} {case.abbr}" in text
     assert f"{case.day}, {case.clock} {case.abbr}: Called the patient." in text
     assert "(UTC)" not in text
+
+
+def test_a_session_at_a_location_with_its_own_zone_reads_in_that_zone(world: World) -> None:
+    sydney = Location.objects.create(
+        clinic=world.clinic_a, name="Sydney rooms", time_zone="Australia/Sydney"
+    )
+    with _at_instant(CASES[0]):  # 20:30 MST on the 3rd is 14:30 AEDT on the 4th
+        session = _signed_session(world, dt.date(2026, 12, 4), location=sydney)
+    assert "on 4 December 2026, 14:30 AEDT" in _pdf_text(document_pdf(session, "note"))
+    page = client_for(world.clinician_a).get(
+        reverse("charting:session", args=[world.patient_a.public_id, session.public_id])
+    )
+    assert "on 4 Dec 2026, 14:30 AEDT" in page.content.decode()
 
 
 def test_the_consent_pdf_shows_when_it_was_signed_in_local_time(world: World, case: Case) -> None:

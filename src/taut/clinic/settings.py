@@ -103,7 +103,7 @@ TEMPLATES = [
                 "taut.clinics.context_processors.membership",
                 "taut.diary.context_processors.open_alerts",
             ],
-            "builtins": ["taut.clinic.times"],
+            "builtins": ["taut.clinic.times", "django.templatetags.tz"],
         },
     },
 ]
