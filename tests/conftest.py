@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +16,9 @@ from taut.patients.models import Patient
 from taut.patients.services import _refresh_search_keys
 
 PASSWORD = "correct-horse-battery-staple"
+# The fixed "now" of tests whose records carry fixed dates: Monday 23 November 2026, 08:00 in
+# Denver (the personas' clinics). Code reads the clock through taut.clock; `clinic_clock` fixes it.
+CLINIC_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 ROLE_LABELS = {Role.OWNER: "owner", Role.CLINICIAN: "clinician", Role.FRONT_DESK: "frontdesk"}
 
 
@@ -96,6 +99,13 @@ def world(db: None, django_user_model: Any) -> World:
         portal_user_b=portal_user_b,
         **people,
     )
+
+
+@pytest.fixture
+def clinic_clock(time_machine: Any) -> Any:
+    """The wall clock at CLINIC_NOW, ticking: for tests that book or compare fixed dates."""
+    time_machine.move_to(CLINIC_NOW)
+    return time_machine
 
 
 # A drawn signature as the signature pad sends it: two strokes of [x, y] points.

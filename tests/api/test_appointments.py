@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from taut.scheduling.models import Appointment, AppointmentStatus
 from tests.api.conftest import ApiClient, make_token
 from tests.conftest import World
 from tests.scheduling.conftest import TUESDAY, Desk, at, book, make_desk
+
+pytestmark = pytest.mark.usefixtures("clinic_clock")  # TUESDAY must lie ahead of "now"
 
 
 def _desk(world: World) -> Desk:

@@ -18,10 +18,8 @@ from tests.conftest import client_for
 
 
 @pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> None:
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+def today(clinic_clock: object) -> None:
+    """The clock on TODAY (CLINIC_NOW), the day the lots and credentials are dated from."""
 
 
 def _start(ready: Ready) -> TreatmentSession:

@@ -39,10 +39,8 @@ def _pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> None:
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+def today(clinic_clock: object) -> None:
+    """The clock on TODAY (CLINIC_NOW), the day the lots and credentials are dated from."""
 
 
 def test_the_whole_session_from_drawing_to_signed_pdfs(ready: Ready, today: None) -> None:

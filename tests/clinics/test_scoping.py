@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from taut.clinics.models import Membership
+from taut.clinics.models import Location, Membership
 from tests.conftest import World, client_for, publish_consent_document, sign_consent
 
 
@@ -131,6 +131,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "type_id": _setup_row_a("AppointmentType"),
     "time_off_id": _setup_row_a("TimeOff"),
     "user_id": lambda w: str(w.clinician_a.public_id),
+    "location_id": lambda w: str(Location.objects.for_clinic(w.clinic_a).get().public_id),
     "intake_id": lambda w: str(_intake_a(w).public_id),
     "screening_id": _screening_a,
     "document_id": lambda w: str(_document_a(w).public_id),

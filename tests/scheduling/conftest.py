@@ -12,18 +12,23 @@ import pytest
 from taut.clinics.models import Location
 from taut.scheduling.models import AppointmentType
 from taut.scheduling.services import setup
-from tests.conftest import World
+from tests.conftest import CLINIC_NOW, World
 
 DENVER = dt.timezone(dt.timedelta(hours=-7))  # November: Mountain Standard Time
-NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=DENVER)  # a Monday morning
+NOW = CLINIC_NOW.astimezone(DENVER)  # Monday 23 November 2026, 08:00
 TUESDAY = dt.date(2026, 11, 24)
 THANKSGIVING = dt.date(2026, 11, 26)
 
 
+@pytest.fixture(autouse=True)
+def _monday_morning(clinic_clock: Any) -> None:
+    """Pages read the clock: every scheduling test runs on the Monday its fixed dates expect."""
+
+
 def next_working_day() -> dt.date:
-    """A day after today, by the real clock, on which clinician A works with no time off
-    (Monday to Thursday, never the Thanksgiving day off): for tests that go through pages using
-    the wall clock."""
+    """A day after today, by the clock in force (fixed in tests/scheduling, real in the browser
+    tests), on which clinician A works with no time off (Monday to Thursday, never the
+    Thanksgiving day off)."""
     day = dt.datetime.now(DENVER).date() + dt.timedelta(days=1)
     while day.weekday() >= 4 or day == THANKSGIVING:
         day += dt.timedelta(days=1)

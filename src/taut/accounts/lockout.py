@@ -16,7 +16,8 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+
+from taut import clock
 
 MAX_STORED = 150  # the longest username Taut accepts
 
@@ -40,7 +41,7 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
     recent = AccessAttempt.objects.filter(
         username__in=list(usernames),
         failures_since_start__gte=failures,
-        attempt_time__gte=timezone.now() - cool_off(),
+        attempt_time__gte=clock.now() - cool_off(),
     )
     return set(recent.values_list("username", flat=True))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.http import HttpRequest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from taut import clock
 from taut.accounts.lockout import lockout_clear
 from taut.audit.models import Action
 from taut.audit.services import audit_record
@@ -76,7 +76,7 @@ def totp_device_draft(*, request: HttpRequest) -> TOTPDevice:
 def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     """Store the drafted device, confirmed, if the code matches its secret; else store nothing."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
+    totp.time = clock.now().timestamp()
     if not token.isdigit() or not totp.verify(int(token), device.tolerance):
         return False
     device.last_t = totp.t()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from taut import clock
 from taut.api.errors import ApiError
 from taut.api.models import ApiToken
 from taut.api.ratelimit import rate_take
@@ -103,7 +104,7 @@ class TokenAuth(HttpBearer):
         self.write = write
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiContext:
-        now = datetime.now(UTC)
+        now = clock.now()
         context = token_context(token, now=now)
         wait = rate_take(token_id=context.token.pk, now=now)
         if wait is not None:

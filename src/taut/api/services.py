@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.api.models import ApiToken, TokenScope
 from taut.api.selectors import second_factor_satisfied
 from taut.api.tokens import new_token
@@ -39,7 +40,7 @@ def token_create(
         raise TokenError(
             "This clinic requires two-factor sign-in: set it up before making a token."
         )
-    now = datetime.now(UTC)
+    now = clock.now()
     prefix, secret, digest = new_token()
     token = ApiToken.objects.create(
         clinic=membership.clinic,
@@ -68,7 +69,7 @@ def token_revoke(*, request: HttpRequest | None, actor: Any, token: ApiToken) ->
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.is_revoked:
         raise TokenError("This token is already revoked.")
-    token.revoked_at = datetime.now(UTC)
+    token.revoked_at = clock.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.api import services
 from taut.api.forms import TokenForm
 from taut.api.ratelimit import rate_limit
@@ -55,7 +55,7 @@ def token_list(request: StaffRequest) -> HttpResponse:
             "created": created,
             "secret": secret,
             "rate_limit": rate_limit(),
-            "now_utc": datetime.now(UTC),
+            "now_utc": clock.now(),
             "docs_url": reverse("api:v1:openapi-view"),
         },
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
@@ -24,8 +24,13 @@ def audit_entries_for_clinic(
         entries = entries.filter(actor_label__icontains=actor)
     if object_id:
         entries = entries.filter(object_id=object_id)
+    # Days are the clinic's days: from its midnight to the next, whatever zone is active.
     if date_from:
-        entries = entries.filter(at__date__gte=date_from)
+        entries = entries.filter(at__gte=_midnight(date_from, clinic))
     if date_to:
-        entries = entries.filter(at__date__lte=date_to)
+        entries = entries.filter(at__lt=_midnight(date_to + timedelta(days=1), clinic))
     return entries.order_by("-at", "-pk")
+
+
+def _midnight(day: date, clinic: Clinic) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=clinic.zone)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.chain import entry_hash
 from taut.audit.models import Action, AuditChain, AuditEntry
 from taut.clinic.proxies import client_ip
@@ -52,7 +52,7 @@ def audit_record(
         "action": str(action),
         "object_type": object_type,
         "object_id": _storable(object_id)[:64],
-        "at": datetime.now(UTC),
+        "at": clock.now(),
         "ip_address": client_ip(request),
         "detail": _storable(detail or {}),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 
 from taut.charting.bodychart import chart_context
@@ -32,7 +33,10 @@ def document_pdf(session: TreatmentSession, kind: str) -> bytes:
         "chart_input_name": "pain_regions",
         "billing_statements": load_billing().payer_statements,
     }
-    return bytes(HTML(string=render_to_string(template, context)).write_pdf())
+    # The note is read where the session happened, whoever prints it and wherever.
+    with timezone.override(session.zone):
+        html = render_to_string(template, context)
+    return bytes(HTML(string=html).write_pdf())
 
 
 def pdf_response(session: TreatmentSession, kind: str) -> HttpResponse:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 
-from taut.clinics.models import ScopedManager
+from taut.clinics.models import ScopedManager, local_zone
 
 
 class Profession(models.TextChoices):
@@ -145,6 +146,11 @@ class TreatmentSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of {self.patient} on {self.date_of_service}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The session's times read where it happened: its location's zone, else the clinic's."""
+        return local_zone(self.clinic, self.location)
 
     @property
     def is_signed(self) -> bool:

@@ -6,13 +6,14 @@ these services gather their inputs, refuse what they refuse, and store what they
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.mapping import ELECTRICAL, core_entry, muscle_label, plan_of
@@ -123,7 +124,7 @@ def session_start(
         clinician=membership.user,
         screening=screening,
         consent=consent,
-        started_at=datetime.now(UTC),
+        started_at=clock.now(),
         date_of_service=today,
         first_session=not earlier.exists(),
     )
@@ -242,7 +243,7 @@ def measure_add(
         unit=scored.unit,
         answers=list(answers),
         site=site,
-        recorded_at=datetime.now(UTC),
+        recorded_at=clock.now(),
     )
     _audit(request, actor, session, Action.UPDATE, measure=scored.instrument, timing=timing)
     return measure
@@ -275,7 +276,7 @@ def adverse_event_add(
         severity=severity,
         action_taken=action_taken.strip(),
         recorded_by=actor,
-        recorded_at=datetime.now(UTC),
+        recorded_at=clock.now(),
     )
     _audit(request, actor, session, Action.UPDATE, adverse_event=event, severity=severity)
     return recorded
@@ -305,7 +306,7 @@ def session_sign(
         ],
     }
     session.status = SessionStatus.SIGNED
-    session.signed_at = datetime.now(UTC)
+    session.signed_at = clock.now()
     session.signed_by = actor
     session.save()
     diary_prompts_schedule(session=session)
@@ -356,7 +357,7 @@ def addendum_add(
         session=session,
         text=text.strip(),
         author=actor,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     _audit(request, actor, session, Action.UPDATE, addendum=addendum.pk)
     return addendum

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.forms import LotForm, ProductForm, ProfileForm
@@ -21,7 +21,7 @@ from taut.clinics.roles import Permission, Role
 
 
 def _today(request: StaffRequest):  # type: ignore[no-untyped-def]
-    return timezone.localdate(timezone=request.membership.clinic.zone)
+    return clock.today_in(request.membership.clinic.zone)
 
 
 @staff_required(Permission.NEEDLE_STOCK)

@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.charting import services
@@ -126,7 +126,7 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             request=request,
             membership=request.membership,
             patient=patient,
-            today=timezone.localdate(timezone=patient.clinic.zone),
+            today=clock.today_in(patient.clinic.zone),
         )
     except services.SessionRefused as refusal:
         return render(

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "taut.clinics.middleware.ClinicMembershipMiddleware",
+    "taut.clinics.zones.ClinicTimeZoneMiddleware",
     "taut.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,7 +105,6 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["taut.clinic.templatetags.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -112,6 +112,11 @@ TEMPLATES = [
                 "taut.clinics.context_processors.membership",
                 "taut.clinics.context_processors.brand",
                 "taut.diary.context_processors.open_alerts",
+            ],
+            "builtins": [
+                "taut.clinic.templatetags.wording",
+                "taut.clinic.times",
+                "django.templatetags.tz",
             ],
         },
     },

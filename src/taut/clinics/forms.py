@@ -45,8 +45,28 @@ class ClinicForm(forms.ModelForm):
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
-        fields = ["name", "address", "phone"]
+        fields = ["name", "address", "phone", "time_zone"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["time_zone"] = location_zone_field()
+
+
+class LocationZoneForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["time_zone"] = location_zone_field()
+
+
+def location_zone_field() -> forms.ChoiceField:
+    zones = sorted(zoneinfo.available_timezones())
+    return forms.ChoiceField(
+        label="Time zone",
+        choices=[("", "Same as the clinic"), *((z, z) for z in zones)],
+        required=False,
+        help_text="Only for a location in another time zone than the clinic.",
+    )
 
 
 class StaffForm(forms.Form):

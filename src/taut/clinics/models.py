@@ -97,6 +97,12 @@ class Location(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Leave blank when the location keeps the clinic's time zone.",
+    )
     is_active = models.BooleanField(default=True)
 
     objects = ScopedManager()
@@ -108,6 +114,17 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Times of what happens here (appointments, sessions) read in this zone."""
+        return local_zone(self.clinic, self)
+
+
+def local_zone(clinic: Clinic, location: Location | None = None) -> zoneinfo.ZoneInfo:
+    """The zone a record of `clinic` held at `location` is read in: the location's own when it
+    has one, else the clinic's."""
+    return zoneinfo.ZoneInfo((location.time_zone if location else "") or clinic.time_zone)
 
 
 class Membership(models.Model):

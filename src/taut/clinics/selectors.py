@@ -38,5 +38,18 @@ def get_staff_member_for(*, membership: Membership, user_public_id: Any) -> Memb
     return found
 
 
+def get_location_for(*, membership: Membership, public_id: object) -> Location:
+    """A location of the member's clinic, or 404 (another clinic's location does not exist)."""
+    location = (
+        Location.objects.for_clinic(membership.clinic)
+        .select_related("clinic")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if location is None:
+        raise Http404("No such location in this clinic.")
+    return location
+
+
 def locations_for_clinic(*, clinic: Clinic) -> list[Location]:
     return list(Location.objects.for_clinic(clinic).order_by("name"))

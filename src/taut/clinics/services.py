@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -11,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.logo import Logo
@@ -104,7 +104,7 @@ def clinic_logo_set(*, request: HttpRequest, actor: Any, clinic: Clinic, logo: L
             "width": logo.width,
             "height": logo.height,
             "uploaded_by": actor,
-            "uploaded_at": datetime.now(UTC),
+            "uploaded_at": clock.now(),
         },
     )
     clinic.logo_sha256 = logo.sha256
@@ -152,6 +152,28 @@ def location_create(
         action=Action.CREATE,
         object_type="location",
         object_id=str(location.public_id),
+    )
+    return location
+
+
+@transaction.atomic
+def location_time_zone_set(
+    *, request: HttpRequest, actor: Any, location: Location, time_zone: str
+) -> Location:
+    """A location's own zone; blank means the clinic's. Stored times stay UTC, so nothing else
+    changes: past and future records read in the new zone from now on."""
+    before = location.time_zone
+    location.time_zone = time_zone
+    location.full_clean(validate_unique=False, validate_constraints=False)
+    location.save(update_fields=["time_zone"])
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=location.clinic,
+        action=Action.UPDATE,
+        object_type="location",
+        object_id=str(location.public_id),
+        detail={"time_zone": {"from": before, "to": time_zone}},
     )
     return location
 

@@ -7,6 +7,11 @@ app_name = "clinics"
 urlpatterns = [
     path("", views.clinic_settings, name="settings"),
     path("locations/add/", views.location_add, name="location_add"),
+    path(
+        "locations/<uuid:location_id>/time-zone/",
+        views.location_time_zone,
+        name="location_time_zone",
+    ),
     path("staff/add/", views.staff_add, name="staff_add"),
     path("staff/<uuid:user_id>/remove/", views.staff_remove, name="staff_remove"),
     path(

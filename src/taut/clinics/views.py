@@ -9,11 +9,20 @@ from taut.accounts.lockout import locked_usernames
 from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics import services
 from taut.clinics.access import StaffRequest, staff_required
-from taut.clinics.forms import ClinicForm, ClinicSwitchForm, LocationForm, LogoForm, StaffForm
+from taut.clinics.forms import (
+    ClinicForm,
+    ClinicSwitchForm,
+    LocationForm,
+    LocationZoneForm,
+    LogoForm,
+    StaffForm,
+    location_zone_field,
+)
 from taut.clinics.middleware import SESSION_KEY
 from taut.clinics.models import ClinicLogo, Membership
 from taut.clinics.roles import Permission
 from taut.clinics.selectors import (
+    get_location_for,
     get_staff_member_for,
     locations_for_clinic,
     memberships_for_user,
@@ -44,6 +53,7 @@ def clinic_settings(request: StaffRequest) -> HttpResponse:
             "form": form,
             "locations": locations_for_clinic(clinic=clinic),
             "location_form": LocationForm(),
+            "zone_choices": location_zone_field().choices,
             "staff": staff,
             "locked": locked_usernames(m.user.get_username() for m in staff),
             "staff_form": StaffForm(),
@@ -105,6 +115,24 @@ def location_add(request: StaffRequest) -> HttpResponse:
             messages.success(request, "Location added.")
         except services.ClinicError as refusal:
             messages.error(request, str(refusal))
+    else:
+        messages.error(request, form_errors_sentence(form))
+    return redirect("clinics:settings")
+
+
+@require_POST
+@staff_required(Permission.CLINIC_MANAGE)
+def location_time_zone(request: StaffRequest, location_id: str) -> HttpResponse:
+    location = get_location_for(membership=request.membership, public_id=location_id)
+    form = LocationZoneForm(request.POST)
+    if form.is_valid():
+        services.location_time_zone_set(
+            request=request,
+            actor=request.user,
+            location=location,
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, f"Time zone of {location.name} saved.")
     else:
         messages.error(request, form_errors_sentence(form))
     return redirect("clinics:settings")

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from weasyprint import HTML
 
@@ -21,17 +22,18 @@ def consent_pdf(
     signed_at: datetime,
     ip_address: str | None,
 ) -> bytes:
-    html = render_to_string(
-        "consent/signed_pdf.html",
-        {
-            **document_context(document),
-            "patient": patient,
-            "signed_name": signed_name,
-            # Drawn by taut.consent.signature from validated numbers, never from uploaded markup.
-            "signature_svg": mark_safe(signature_svg),  # noqa: S308
-            "signed_at": signed_at,
-            "ip_address": ip_address,
-            "clinic_zone": patient.clinic.zone,
-        },
-    )
+    # Rendered once, at signing, and kept: it must not depend on the zone of the request.
+    with timezone.override(patient.clinic.zone):
+        html = render_to_string(
+            "consent/signed_pdf.html",
+            {
+                **document_context(document),
+                "patient": patient,
+                "signed_name": signed_name,
+                # Drawn by taut.consent.signature from validated numbers, never uploaded markup.
+                "signature_svg": mark_safe(signature_svg),  # noqa: S308
+                "signed_at": signed_at,
+                "ip_address": ip_address,
+            },
+        )
     return bytes(HTML(string=html).write_pdf())

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinic.proxies import client_ip
@@ -60,7 +60,7 @@ def document_publish(
         clinic=clinic,
         version=latest + 1,
         published_by=actor,
-        published_at=datetime.now(UTC),
+        published_at=clock.now(),
         **{f: data[f] for f in DOCUMENT_FIELDS if f not in OPTIONAL_SECTIONS},
         **{f: data[f] for f in OPTIONAL_SECTIONS if data.get(f)},
     )
@@ -127,7 +127,7 @@ def consent_sign(
     if len(name) < 2:
         raise ConsentError("Type your full name to sign.")
     svg = signature_svg(signature_strokes(signature))
-    signed_at = datetime.now(UTC)
+    signed_at = clock.now()
     ip = client_ip(request)
     pdf = consent_pdf(
         document=document,
@@ -173,7 +173,7 @@ def consent_withdraw(
 ) -> Consent:
     if consent.is_withdrawn:
         raise ConsentError("This consent was already withdrawn.")
-    consent.withdrawn_at = datetime.now(UTC)
+    consent.withdrawn_at = clock.now()
     consent.withdrawn_by = actor
     consent.withdrawal_reason = reason.strip()[:2000]
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])

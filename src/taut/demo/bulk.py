@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import NeedleLot, SessionStatus, TreatmentSession
@@ -115,7 +116,7 @@ def seed_bulk_history(
     setting = _setting(clinic, today)
     rng = random.Random(seed * 7919 + sessions)  # noqa: S311 - synthetic data, deterministic
     result = BulkResult()
-    started = datetime.now(UTC)
+    started = clock.now()
     writer = _Writer()
     while result.sessions < sessions:
         with transaction.atomic():
@@ -143,7 +144,7 @@ def seed_bulk_history(
             "entries": result.entries,
             "measures": result.measures,
             "adverse_events": result.events,
-            "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+            "seconds": round((clock.now() - started).total_seconds(), 1),
         },
     )
     return result
@@ -252,7 +253,7 @@ def _chunk(
     intake_ids = w.ids("screening_intake", n)
     screening_ids = w.ids("screening_screeningrecord", n)
     consent_ids = w.ids("consent_consent", n)
-    now = w.when(datetime.now(UTC))
+    now = w.when(clock.now())
     w.insert(
         "patients_patient",
         (

@@ -6,8 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.utils import timezone
-
+from taut import clock
 from taut.clinics.models import Clinic, Location
 from taut.messaging.models import OutboundMessage, Status
 from taut.patients.models import Patient
@@ -64,7 +63,7 @@ def seed_schedule(
                 end=dt.time(13),
             )
     types = {t.kind: t for t in AppointmentType.objects.for_clinic(clinic)}
-    now = timezone.now()
+    now = clock.now()
     booked = 0
     today = now.astimezone(clinic.zone).date()
     for offset in range(0, 8):
@@ -109,7 +108,7 @@ def seed_schedule(
         )
     # The demo's history is made in one go, so messages that would have gone out already (booking
     # confirmations, diary prompts of past sessions) count as sent; future reminders stay queued.
-    sent_by = timezone.now()
+    sent_by = clock.now()
     OutboundMessage.objects.for_clinic(clinic).filter(
         status=Status.QUEUED, send_after__lte=sent_by
     ).update(status=Status.SENT, sent_at=sent_by)

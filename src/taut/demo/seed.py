@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from taut import clock
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.demo import people
@@ -109,10 +109,10 @@ def seed_demo(
         clinician=staff["clinician"],
         desk=staff["frontdesk"],
         patients=pathway_patients,
-        today=timezone.localdate(timezone=clinic.zone),
+        today=clock.today_in(clinic.zone),
     )
     progress("consent documents; six patients with intake, screening and consent")
-    today = timezone.localdate(timezone=clinic.zone)
+    today = clock.today_in(clinic.zone)
     lots = seed_stock(clinic=clinic, today=today)
     seed_profiles(clinic=clinic, clinicians=[staff["clinician"], staff["clinician2"]], today=today)
     seed_signed_session(

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.charting.models import TreatmentSession
+from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import DiaryAnswers, assess, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
 from taut.diary import services
@@ -92,10 +93,10 @@ def diary_answer(request: HttpRequest, prompt_id: uuid.UUID) -> HttpResponse:
             "another entry.",
         )
         return redirect("portal_diary:entry", diary_entry_id=answered.public_id)
-    now = timezone.now()
+    now = clock.now()
     if prompt.due_at > now:
-        local = prompt.due_at.astimezone(patient.clinic.zone)
-        reason = f"This diary question opens at {local:%H:%M} on {local.day} {local:%B}."
+        opens = local_text(prompt.due_at, session.zone, OPENS)
+        reason = f"This diary question opens at {opens}."
         return _form_page(request, session=session, form=None, prompt=prompt, closed_reason=reason)
     if not diary_open(
         started_at=session.started_at, now=now, open_days=load_diary().schedule.open_days
@@ -153,7 +154,7 @@ def diary_entry(request: HttpRequest, diary_entry_id: uuid.UUID) -> HttpResponse
             "notice": content.notice,
             "can_add": diary_open(
                 started_at=entry.session.started_at,
-                now=timezone.now(),
+                now=clock.now(),
                 open_days=content.schedule.open_days,
             ),
         },

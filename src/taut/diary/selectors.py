@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 
+from taut import clock
 from taut.charting.models import SessionStatus, TreatmentSession
 from taut.clinical.diary import DiaryContent, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
@@ -57,7 +57,7 @@ def open_session_for_patient(
     )
     days = load_diary().schedule.open_days
     if session is None or not diary_open(
-        started_at=session.started_at, now=now or timezone.now(), open_days=days
+        started_at=session.started_at, now=now or clock.now(), open_days=days
     ):
         raise Http404("No open diary for this session.")
     return session
@@ -73,7 +73,7 @@ class SessionDiary:
 
 def diary_for_patient(*, patient: Patient, now: datetime | None = None) -> list[SessionDiary]:
     """Every signed session with prompts, newest first: each prompt's state and the entries."""
-    now = now or timezone.now()
+    now = now or clock.now()
     days = load_diary().schedule.open_days
     prompts = list(
         DiaryPrompt.objects.for_clinic(patient.clinic_id)

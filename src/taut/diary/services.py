@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import TreatmentSession
+from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import (
     Assessment,
     DiaryAnswers,
@@ -52,7 +53,7 @@ def _link(name: str, **kwargs: Any) -> str:
 def _prompt_text(prompt: DiaryPrompt) -> tuple[str, str]:
     session, patient = prompt.session, prompt.patient
     clinic = patient.clinic
-    day = session.started_at.astimezone(clinic.zone)
+    day = session.started_at.astimezone(session.zone)
     portal = (
         "Sign in to your patient portal to answer."
         if patient.portal_user_id
@@ -122,10 +123,9 @@ def _alert_emails(alert: RedFlagAlert) -> None:
     session = alert.session
     recipients = [session.clinician.email, session.clinic.email]
     url = _link("diary:alert", alert_id=alert.public_id)
-    opened = alert.opened_at.astimezone(session.clinic.zone)
+    opened = local_text(alert.opened_at, session.zone, OPENS)
     body = (
-        "A patient reported a red-flag symptom in their symptom diary at "
-        f"{opened:%H:%M} on {opened.day} {opened:%B}. "
+        f"A patient reported a red-flag symptom in their symptom diary at {opened}. "
         f"Please follow it up and record what was done:\n{url}\n\n"
         "This email carries no clinical details; sign in to Taut to see them."
     )
@@ -148,8 +148,8 @@ def _refusals_for_prompt(prompt: DiaryPrompt, now: datetime) -> list[str]:
             "add another diary entry for the session."
         ]
     if prompt.due_at > now:
-        local = prompt.due_at.astimezone(prompt.clinic.zone)
-        return [f"This diary question opens at {local:%H:%M} on {local.day} {local:%B}."]
+        opens = local_text(prompt.due_at, prompt.session.zone, OPENS)
+        return [f"This diary question opens at {opens}."]
     return []
 
 
@@ -165,7 +165,7 @@ def diary_entry_submit(
     now: datetime | None = None,
 ) -> tuple[DiaryEntry, Assessment]:
     """Store the patient's answers, the events they report and, on a red flag, open an alert."""
-    now = now or timezone.now()
+    now = now or clock.now()
     found = (
         TreatmentSession.objects.for_clinic(patient.clinic_id)
         .filter(pk=session.pk, patient=patient)
@@ -267,7 +267,7 @@ def alert_close(
     text = action_taken.strip()
     if len(text) < ACTION_MIN_LENGTH:
         raise DiaryRefused(["Say what was done before closing the alert."])
-    alert.closed_at = timezone.now()
+    alert.closed_at = clock.now()
     alert.closed_by = actor
     alert.action_taken = text
     alert.save(update_fields=["closed_at", "closed_by", "action_taken"])

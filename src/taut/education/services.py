@@ -3,12 +3,12 @@ text. Each write keeps the previous wording as a version and leaves one audit en
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinical.education import Topic, load_education
@@ -104,7 +104,7 @@ def _write(
     fields: dict[str, Any],
     restored: bool,
 ) -> EducationPage:
-    now = datetime.now(UTC)
+    now = clock.now()
     created = page is None
     if page is None:
         page = EducationPage.objects.create(

@@ -22,7 +22,6 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from taut import clock
 from taut.clinical.wording import with_article
 
 FORMAT_VERSION = 1
@@ -154,7 +154,7 @@ def backup_create(target: Path, *, using: str = "default") -> Manifest:
             format_version=FORMAT_VERSION,
             engine=engine,
             taut_version=_taut_version(),
-            created_at=datetime.now(UTC).isoformat(),
+            created_at=clock.now().isoformat(),
             payload=payload.name,
             sha256=_sha256(payload),
             size=payload.stat().st_size,

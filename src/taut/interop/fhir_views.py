@@ -8,15 +8,14 @@ serve API clients later without touching them.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import StaffRequest, staff_required
@@ -44,7 +43,7 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
     bundle = searchset_bundle(
         patient_everything(patient),
         base_url=request.build_absolute_uri(reverse("fhir:base")),
-        timestamp=datetime.now(UTC),
+        timestamp=clock.now(),
     )
     return fhir_response(bundle)
 
@@ -57,7 +56,7 @@ def base(request: StaffRequest) -> HttpResponse:
         {
             "resourceType": "CapabilityStatement",
             "status": "active",
-            "date": datetime.now(UTC).date().isoformat(),
+            "date": clock.now().date().isoformat(),
             "kind": "instance",
             "fhirVersion": "4.0.1",
             "format": ["json"],
@@ -125,7 +124,7 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
         response["X-Progress"] = str(job.get_status_display())
         response["Retry-After"] = "5"
         return response
-    if bulk.export_is_expired(job, now=timezone.now()):
+    if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
     if job.status == ExportStatus.FAILED:
         return fhir_response(operation_outcome(f"The export failed: {job.error}"), status=500)
@@ -168,7 +167,7 @@ def _gone(job: ExportJob) -> HttpResponse:
 @staff_required(Permission.DATA_EXPORT)
 def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
     job = get_export_for(membership=request.membership, public_id=export_id)
-    if bulk.export_is_expired(job, now=timezone.now()):
+    if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
     entry = next((e for e in job.files if e.get("type") == resource_type), None)
     if job.status != ExportStatus.DONE or entry is None:

@@ -6,12 +6,13 @@ showed at that moment; each created patient gets its own audit entry from `patie
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Membership
@@ -81,7 +82,7 @@ def import_upload(
         mapping=mapping,
         row_count=count,
         uploaded_by=membership.user,
-        uploaded_at=datetime.now(UTC),
+        uploaded_at=clock.now(),
     )
     audit_record(
         request=request,
@@ -147,7 +148,7 @@ def import_commit(
     ]
     batch.status = ImportStatus.COMMITTED
     batch.created_count, batch.skipped_count = len(created), len(bad)
-    batch.finished_at = datetime.now(UTC)
+    batch.finished_at = clock.now()
     batch.content = ""  # the patients are in the register now; the upload is not kept
     batch.save()
     audit_record(
@@ -171,7 +172,7 @@ def import_discard(*, request: HttpRequest | None, actor: Any, batch: ImportBatc
     _refuse_closed(batch)
     batch.status = ImportStatus.DISCARDED
     batch.content = ""
-    batch.finished_at = datetime.now(UTC)
+    batch.finished_at = clock.now()
     batch.save(update_fields=["status", "content", "finished_at"])
     audit_record(
         request=request,

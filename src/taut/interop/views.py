@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.clinical.wording import counted
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
@@ -20,7 +20,7 @@ from taut.interop.selectors import get_import_for, recent_exports, recent_import
 
 
 def _today(request: StaffRequest):  # type: ignore[no-untyped-def]
-    return timezone.localdate(timezone=request.membership.clinic.zone)
+    return clock.today_in(request.membership.clinic.zone)
 
 
 @staff_required(Permission.DATA_IMPORT)

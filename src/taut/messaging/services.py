@@ -8,8 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
@@ -51,7 +51,7 @@ def message_queue(
 ) -> OutboundMessage:
     """`now` is the caller's clock (services pass theirs), so a message is never due before the
     change it announces; without one, the wall clock."""
-    now = now or timezone.now()
+    now = now or clock.now()
     send_after = max(send_after or now, now)
     message = OutboundMessage.objects.create(
         clinic=clinic,
@@ -142,7 +142,7 @@ def patient_message_send(
         direction=Direction.FROM_PATIENT if from_patient else Direction.FROM_CLINIC,
         body=_message_body(body),
         author=author,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     audit_record(
         request=request,
@@ -178,5 +178,5 @@ def patient_thread_mark_read(*, patient: Patient, direction: Direction) -> int:
     return (
         PatientMessage.objects.for_clinic(patient.clinic_id)
         .filter(patient=patient, direction=direction, read_at__isnull=True)
-        .update(read_at=timezone.now())
+        .update(read_at=clock.now())
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from taut import clock
 from taut.messaging.delivery import deliver
 from taut.messaging.models import OutboundMessage, Status
 
@@ -25,6 +25,6 @@ def deliver_message(message_id: int) -> str:
             message.error = f"{type(error).__name__}: {error}"[:2000]
         else:
             message.status = Status.SENT
-            message.sent_at = timezone.now()
+            message.sent_at = clock.now()
         message.save(update_fields=["attempts", "status", "error", "sent_at"])
         return str(message.status)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 
 from taut.charting.mapping import muscle_label
@@ -69,7 +70,9 @@ def document_pdf(outcomes: PatientOutcomes, kind: str, *, author: Any, today: dt
         "author": author,
         "today": today,
     }
-    return bytes(HTML(string=render_to_string(template, context)).write_pdf())
+    with timezone.override(outcomes.patient.clinic.zone):
+        html = render_to_string(template, context)
+    return bytes(HTML(string=html).write_pdf())
 
 
 def pdf_response(

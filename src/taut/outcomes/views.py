@@ -7,8 +7,8 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.clinical.course import EPISODE_GAP_DAYS, TIMING_NOTE
@@ -57,7 +57,7 @@ def _document(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpRe
         detail={"patient": str(patient.public_id)},
     )
     outcomes = selectors.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
-    today = timezone.localdate(timezone=patient.clinic.zone)
+    today = clock.today_in(patient.clinic.zone)
     return pdf_response(outcomes, kind, author=request.user, today=today)
 
 
@@ -74,7 +74,7 @@ def discharge_pdf(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 def _filter_form(request: StaffRequest) -> DashboardFilterForm:
     clinic = request.membership.clinic
     return DashboardFilterForm(
-        request.GET or None, clinic=clinic, today=timezone.localdate(timezone=clinic.zone)
+        request.GET or None, clinic=clinic, today=clock.today_in(clinic.zone)
     )
 
 

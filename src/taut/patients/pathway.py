@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
+from taut import clock
 from taut.consent.selectors import consent_standings
 from taut.patients.models import Patient
 from taut.scheduling.selectors import appointments_of_patient, care_plan_active
@@ -14,12 +13,12 @@ from taut.screening.selectors import intake_latest, screening_latest
 
 
 def patient_pathway(*, patient: Patient) -> dict[str, Any]:
-    today = timezone.localdate(timezone=patient.clinic.zone)
+    today = clock.today_in(patient.clinic.zone)
     return {
         "latest_intake": intake_latest(patient=patient),
         "latest_screening": screening_latest(patient=patient),
         "consent_standings": consent_standings(patient=patient),
         "gate": gate_for_patient(patient=patient, planned_techniques=(), today=today),
-        "appointments": appointments_of_patient(patient=patient, now=timezone.now()),
+        "appointments": appointments_of_patient(patient=patient, now=clock.now()),
         "care_plan": care_plan_active(patient=patient),
     }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
@@ -75,7 +75,7 @@ def patient_update(
 def patient_archive(*, request: HttpRequest | None, actor: Any, patient: Patient) -> Patient:
     if patient.is_archived:
         raise PatientError("This patient is already archived.")
-    patient.archived_at = datetime.now(UTC)
+    patient.archived_at = clock.now()
     patient.archived_by = actor
     patient.save(update_fields=["archived_at", "archived_by", "updated_at"])
     audit_record(

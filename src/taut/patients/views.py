@@ -6,9 +6,9 @@ from datetime import date
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
@@ -24,7 +24,7 @@ from taut.patients.selectors import (
 
 
 def _today(request: StaffRequest) -> date:
-    return timezone.localdate(timezone=request.membership.clinic.zone)
+    return clock.today_in(request.membership.clinic.zone)
 
 
 @staff_required(Permission.PATIENT_VIEW)

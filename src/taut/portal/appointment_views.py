@@ -7,9 +7,9 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.portal.access import patient_required
 from taut.scheduling.availability import policy_for
@@ -27,7 +27,7 @@ def portal_appointments(request: HttpRequest) -> HttpResponse:
         "portal/appointments.html",
         {
             "patient": patient,
-            "appointments": appointments_of_patient(patient=patient, now=timezone.now()),
+            "appointments": appointments_of_patient(patient=patient, now=clock.now()),
             "policy": policy_for(patient.clinic),
         },
     )
@@ -40,7 +40,7 @@ def portal_appointment_ics(request: HttpRequest, appointment_id: uuid.UUID) -> H
     appointment = appointment_of_patient(patient=patient, public_id=appointment_id)
     audit_patient_read(request=request, patient=patient, object_type="appointment_calendar")
     response = HttpResponse(
-        patient_calendar_file(appointment, now=timezone.now()), content_type="text/calendar"
+        patient_calendar_file(appointment, now=clock.now()), content_type="text/calendar"
     )
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
@@ -58,7 +58,7 @@ def portal_appointment_cancel(request: HttpRequest, appointment_id: uuid.UUID) -
             actor=request.user,
             appointment=appointment,
             reason=reason,
-            now=timezone.now(),
+            now=clock.now(),
         )
     except BookingRefused as refusal:
         for reason_text in refusal.reasons:

@@ -8,9 +8,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.charting.documents import pdf_response as charting_pdf
@@ -47,7 +47,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "latest_intake": intake_latest(patient=patient),
             "standings": consent_standings(patient=patient),
-            "appointments": appointments_of_patient(patient=patient, now=timezone.now()),
+            "appointments": appointments_of_patient(patient=patient, now=clock.now()),
             "signed_consents": [c for c in consents_for(patient=patient) if not c.is_withdrawn],
             "aftercare_sessions": [s for s in sessions_for(patient=patient) if s.is_signed],
         },

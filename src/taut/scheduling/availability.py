@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from taut.clinical import scheduling as core
 from taut.clinics.models import Clinic, Location, Membership
@@ -65,14 +66,15 @@ class PractitionerSlot:
     slot: core.Slot
 
 
-def _week_inputs(
+def _day_inputs(
     clinic: Clinic, practitioner: Any, day: dt.date
-) -> tuple[list[core.WorkingHours], list[core.Break], list[core.TimeOff], list[core.Busy]]:
+) -> tuple[list[WorkingHours], list[core.Break], list[core.TimeOff], list[core.Busy]]:
     hours = WorkingHours.objects.for_clinic(clinic).filter(practitioner=practitioner)
     breaks = WeeklyBreak.objects.for_clinic(clinic).filter(practitioner=practitioner)
+    # A day longer than any zone's reaches: the locations' own zones may differ from the clinic's.
     zone = clinic.zone
-    day_start = core.local_instant(day, dt.time(0), zone)
-    day_end = core.local_instant(day + dt.timedelta(days=1), dt.time(0), zone)
+    day_start = core.local_instant(day - dt.timedelta(days=1), dt.time(0), zone)
+    day_end = core.local_instant(day + dt.timedelta(days=2), dt.time(0), zone)
     time_off = TimeOff.objects.for_clinic(clinic).filter(
         practitioner=practitioner, starts_at__lt=day_end, ends_at__gt=day_start
     )
@@ -83,11 +85,24 @@ def _week_inputs(
         blocked_until__gt=day_start,
     )
     return (
-        [core.WorkingHours(h.weekday, h.start, h.end, str(h.location_id)) for h in hours],
+        list(hours),
         [core.Break(b.weekday, b.start, b.end) for b in breaks],
         [core.TimeOff(t.starts_at, t.ends_at, t.reason) for t in time_off],
         [core.Busy(a.starts_at, a.blocked_until) for a in busy],
     )
+
+
+def _hours_by_zone(
+    hours: list[WorkingHours], locations: dict[str, Location]
+) -> dict[str, list[core.WorkingHours]]:
+    """Working hours are local to their location: the engine reads each group in its own zone."""
+    grouped: dict[str, list[core.WorkingHours]] = {}
+    for h in hours:
+        zone = locations[str(h.location_id)].zone.key
+        grouped.setdefault(zone, []).append(
+            core.WorkingHours(h.weekday, h.start, h.end, str(h.location_id))
+        )
+    return grouped
 
 
 def free_slots_for(
@@ -99,22 +114,25 @@ def free_slots_for(
     practitioners: list[Any],
     min_notice_minutes: int = 0,
 ) -> list[PractitionerSlot]:
-    locations = {str(loc.pk): loc for loc in Location.objects.for_clinic(clinic)}
+    locations = {
+        str(loc.pk): loc for loc in Location.objects.for_clinic(clinic).select_related("clinic")
+    }
     found: list[PractitionerSlot] = []
     for practitioner in practitioners:
-        hours, breaks, time_off, busy = _week_inputs(clinic, practitioner, day)
-        slots = core.free_slots(
-            day=day,
-            zone=clinic.zone,
-            appointment=core_type(appointment_type),
-            hours=hours,
-            breaks=breaks,
-            time_off=time_off,
-            busy=busy,
-            now=now,
-            min_notice_minutes=min_notice_minutes,
-        )
-        found += [PractitionerSlot(practitioner, locations[s.location], s) for s in slots]
+        hours, breaks, time_off, busy = _day_inputs(clinic, practitioner, day)
+        for zone, zone_hours in _hours_by_zone(hours, locations).items():
+            slots = core.free_slots(
+                day=day,
+                zone=ZoneInfo(zone),
+                appointment=core_type(appointment_type),
+                hours=zone_hours,
+                breaks=breaks,
+                time_off=time_off,
+                busy=busy,
+                now=now,
+                min_notice_minutes=min_notice_minutes,
+            )
+            found += [PractitionerSlot(practitioner, locations[s.location], s) for s in slots]
     found.sort(key=lambda f: (f.slot.start, f.practitioner.get_full_name()))
     return found
 
@@ -130,7 +148,7 @@ def slot_is_free(
     min_notice_minutes: int = 0,
 ) -> bool:
     """Is `starts_at` one of the practitioner's free starts at `location`?"""
-    local_day = starts_at.astimezone(clinic.zone).date()
+    local_day = starts_at.astimezone(location.zone).date()
     return any(
         f.slot.start == starts_at and f.location.pk == location.pk
         for f in free_slots_for(

@@ -7,8 +7,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from taut.clinic.times import local_text
 from taut.scheduling.models import Appointment, AppointmentStatus
 
+# Every time is written in UTC (RFC 5545 3.3.5, form 2): it needs no VTIMEZONE, and calendar
+# apps show it in their reader's zone. The patient's file says the clinic's local time in words.
 _STAMP = "%Y%m%dT%H%M%SZ"
 
 
@@ -82,8 +85,9 @@ def _calendar(name: str, events: Iterable[list[str]]) -> str:
 def patient_calendar_file(appointment: Appointment, *, now: dt.datetime) -> str:
     clinic = appointment.clinic
     summary = f"{appointment.appointment_type.name} at {clinic.name}"
+    when = local_text(appointment.starts_at, appointment.zone, r"l j F Y, H:i T")
     description = (
-        f"With {appointment.practitioner.get_full_name()}. "
+        f"{when}, with {appointment.practitioner.get_full_name()}. "
         f"To change or cancel: {settings.TAUT_BASE_URL}/portal/appointments/ "
         f"or call {clinic.phone or 'the clinic'}."
     )

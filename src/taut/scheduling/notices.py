@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from taut.clinic.times import local_text
 from taut.messaging.models import Kind
 from taut.messaging.services import message_to_patient, messages_cancel
 from taut.patients.models import Patient
@@ -30,8 +31,7 @@ PREPARE = (
 
 
 def _when(appointment: Appointment) -> str:
-    local = appointment.starts_at.astimezone(appointment.clinic.zone)
-    return f"{local:%A %d %B %Y at %H:%M} ({appointment.clinic.time_zone})"
+    return local_text(appointment.starts_at, appointment.zone, r"l j F Y \a\t H:i T")
 
 
 def _portal_link() -> str:

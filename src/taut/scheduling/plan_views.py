@@ -9,9 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.clinical import scheduling as core
 from taut.clinical.knowledge import load_knowledge
@@ -34,7 +34,7 @@ from taut.scheduling.slots import show_refusal
 @staff_required(Permission.CLINICAL_EDIT)
 def plan_new(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    today = timezone.now().astimezone(patient.clinic.zone).date()
+    today = clock.today_in(patient.clinic.zone)
     form = CarePlanForm(request.POST or None, initial={"starts_on": today, "planned_sessions": 4})
     if request.method == "POST" and form.is_valid():
         plan = form.save(commit=False)
@@ -84,9 +84,9 @@ def _follow_up_form(request: StaffRequest, data: object = None, **initial: objec
 def plan_detail(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
     plan = get_care_plan_for(membership=request.membership, public_id=plan_id)
     audit_patient_read(request=request, patient=plan.patient, object_type="care_plan")
-    progress = plan_progress(plan=plan, now=timezone.now())
+    progress = plan_progress(plan=plan, now=clock.now())
     knowledge = load_knowledge()
-    today = timezone.now().astimezone(plan.clinic.zone).date()
+    today = clock.today_in(plan.clinic.zone)
     default_type = (
         AppointmentType.objects.for_clinic(plan.clinic).filter(kind="dry_needling").first()
     )
@@ -134,7 +134,7 @@ def plan_book_follow_ups(request: StaffRequest, plan_id: uuid.UUID) -> HttpRespo
             appointment_type=form.cleaned_data["appointment_type"],
             first=first,
             sessions=form.cleaned_data["sessions"],
-            now=timezone.now(),
+            now=clock.now(),
         )
     except BookingRefused as refusal:
         show_refusal(request, refusal)

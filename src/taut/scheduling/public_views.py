@@ -7,9 +7,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.clinics.models import Clinic
 from taut.patients.selectors import patient_for_portal_user
 from taut.scheduling.availability import appointment_types_for, policy_for, practitioners_of
@@ -69,7 +69,9 @@ def booking_details(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     choice = SlotChoiceForm(request.POST)
     patient = _portal_patient(request, clinic)
     confirming = request.POST.get("step") == "confirm"
-    details = OnlinePatientForm(request.POST if confirming else None, today=timezone.now().date())
+    details = OnlinePatientForm(
+        request.POST if confirming else None, today=clock.today_in(clinic.zone)
+    )
     try:
         if not choice.is_valid():
             raise BookingRefused(["Please choose a time first."])
@@ -84,7 +86,7 @@ def booking_details(request: HttpRequest, clinic_slug: str) -> HttpResponse:
                 practitioner=chosen.practitioner,
                 location=chosen.location,
                 starts_at=chosen.start,
-                now=timezone.now(),
+                now=clock.now(),
             )
             request.session["booked"] = str(appointment.public_id)
             return redirect("booking:done", clinic_slug=clinic.slug)

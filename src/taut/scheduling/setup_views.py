@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from taut import clock
 from taut.clinical import scheduling as core
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
@@ -50,7 +50,7 @@ def _forms(request: StaffRequest, **bound: Any) -> dict[str, Any]:
 def _page(request: StaffRequest, status: int = 200, **bound: Any) -> HttpResponse:
     clinic = request.membership.clinic
     setup.scheduling_defaults_ensure(clinic=clinic)
-    today = timezone.now().astimezone(clinic.zone)
+    today = clock.now().astimezone(clinic.zone)
     context = {
         "types": AppointmentType.objects.for_clinic(clinic),
         "hours": WorkingHours.objects.for_clinic(clinic).select_related("practitioner", "location"),
@@ -226,7 +226,7 @@ def my_calendar(request: StaffRequest) -> HttpResponse:
 def calendar_feed(request: Any, token: str) -> HttpResponse:
     """Read by calendar apps, which cannot sign in: the secret address is the credential."""
     feed = feed_of(token=token)
-    now = timezone.now()
+    now = clock.now()
     name = f"{feed.clinic.name}: {feed.practitioner.get_full_name() or feed.practitioner.username}"
     body = practitioner_feed(name, feed_appointments(feed=feed, now=now), now=now)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils import timezone
 
+from taut import clock
 from taut.charting.services import SessionRefused
 from taut.clinics.models import Clinic, Location
 from taut.scheduling.availability import PractitionerSlot, free_slots_for, practitioner_of
@@ -43,7 +43,7 @@ def search_slots(
     days_ahead: int = 365,
     appointment_type: AppointmentType | None = None,
 ) -> SlotSearch:
-    today = timezone.now().astimezone(clinic.zone).date()
+    today = clock.today_in(clinic.zone)
     params = request.GET if "day" in request.GET else None
     form = SlotSearchForm(
         params,
@@ -59,7 +59,7 @@ def search_slots(
         clinic=clinic,
         appointment_type=form.cleaned_data["appointment_type"],
         day=form.cleaned_data["day"],
-        now=timezone.now(),
+        now=clock.now(),
         practitioners=form.chosen_practitioners(),
         min_notice_minutes=min_notice_minutes,
     )

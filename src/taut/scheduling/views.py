@@ -9,9 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.charting.services import SessionRefused
 from taut.clinics.access import StaffRequest, staff_required
@@ -28,7 +28,7 @@ from taut.scheduling.slots import chosen_slot, search_slots, show_refusal, slot_
 
 
 def _today(request: StaffRequest) -> dt.date:
-    return timezone.now().astimezone(request.membership.clinic.zone).date()
+    return clock.today_in(request.membership.clinic.zone)
 
 
 def _day_param(request: StaffRequest) -> dt.date:
@@ -142,7 +142,7 @@ def schedule_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
                 location=chosen.location,
                 starts_at=chosen.start,
                 channel=BookingChannel.DESK,
-                now=timezone.now(),
+                now=clock.now(),
                 note=choice.cleaned_data["note"],
             )
         except services.BookingRefused as refusal:
@@ -167,7 +167,7 @@ def appointment_detail(request: StaffRequest, appointment_id: uuid.UUID) -> Http
             "patient": appointment.patient,
             "cancel_form": CancelForm(),
             "policy": policy_for(appointment.clinic),
-            "now": timezone.now(),
+            "now": clock.now(),
             "clinic": appointment.clinic,
         },
     )
@@ -187,7 +187,7 @@ def appointment_cancel(request: StaffRequest, appointment_id: uuid.UUID) -> Http
                 actor=request.user,
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
-                now=timezone.now(),
+                now=clock.now(),
                 waive_fee=form.cleaned_data["waive_fee"],
             )
         except services.BookingRefused as refusal:
@@ -219,7 +219,7 @@ def appointment_no_show(request: StaffRequest, appointment_id: uuid.UUID) -> Htt
     appointment = get_appointment_for(membership=request.membership, public_id=appointment_id)
     try:
         services.appointment_mark_no_show(
-            request=request, actor=request.user, appointment=appointment, now=timezone.now()
+            request=request, actor=request.user, appointment=appointment, now=clock.now()
         )
     except services.BookingRefused as refusal:
         show_refusal(request, refusal)
@@ -260,7 +260,7 @@ def appointment_move(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRe
                 practitioner=chosen.practitioner,
                 location=chosen.location,
                 channel=BookingChannel.DESK,
-                now=timezone.now(),
+                now=clock.now(),
             )
         except services.BookingRefused as refusal:
             for reason in refusal.reasons:

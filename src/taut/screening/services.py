@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinical.screening import screen
@@ -42,7 +43,7 @@ def intake_submit(
         facts=facts,
         channel=channel,
         submitted_by=actor,
-        submitted_at=datetime.now(UTC),
+        submitted_at=clock.now(),
         **history,
     )
     audit_record(
@@ -73,7 +74,7 @@ def screening_perform(
         findings=findings_as_records(result),
         blocked=result.blocked,
         performed_by=actor,
-        performed_at=datetime.now(UTC),
+        performed_at=clock.now(),
     )
     audit_record(
         request=request,
@@ -108,7 +109,7 @@ def precaution_acknowledge(
         code=code,
         note=note,
         acknowledged_by=actor,
-        acknowledged_at=datetime.now(UTC),
+        acknowledged_at=clock.now(),
     )
     audit_record(
         request=request,

@@ -5,9 +5,9 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
@@ -85,7 +85,7 @@ def screening_view(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
             object_type="screening",
             object_id=str(record.public_id),
         )
-    today = timezone.localdate(timezone=patient.clinic.zone)
+    today = clock.today_in(patient.clinic.zone)
     return render(
         request,
         "screening/screening.html",
@@ -108,7 +108,7 @@ def screening_run(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             request=request,
             actor=request.user,
             patient=patient,
-            as_of=timezone.localdate(timezone=patient.clinic.zone),
+            as_of=clock.today_in(patient.clinic.zone),
         )
         messages.success(request, f"Screened against intake version {record.intake.version}.")
     except services.ScreeningError as refusal:

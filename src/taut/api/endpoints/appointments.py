@@ -8,10 +8,10 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from taut import clock
 from taut.api.auth import ApiContext, reader, writer
 from taut.api.schemas import (
     READ_ERRORS,
@@ -166,7 +166,7 @@ def appointment_cancel(
         actor=context.user,
         appointment=appointment,
         reason=payload.reason,
-        now=timezone.now(),
+        now=clock.now(),
     )
     context.audit(
         request,
@@ -210,7 +210,7 @@ def appointment_book(
         location=location,  # type: ignore[arg-type]
         starts_at=payload.starts_at,
         channel=BookingChannel.DESK,
-        now=timezone.now(),
+        now=clock.now(),
         note=payload.note,
     )
     context.audit(

@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from taut import clock
 from taut.api.auth import ApiContext, reader, writer
 from taut.api.endpoints.appointments import AppointmentOut, appointment_book
 from taut.api.errors import ApiError, form_fields
@@ -113,9 +113,7 @@ def _form(context: ApiContext, data: dict[str, Any], instance: Patient | None) -
     values = {
         key: value.isoformat() if isinstance(value, date) else value for key, value in data.items()
     }
-    form = PatientForm(
-        values, instance=instance, today=timezone.localdate(timezone=context.clinic.zone)
-    )
+    form = PatientForm(values, instance=instance, today=clock.today_in(context.clinic.zone))
     if not form.is_valid():
         raise ApiError(422, "The patient record is not valid.", fields=form_fields(form))
     return form

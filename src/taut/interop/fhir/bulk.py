@@ -16,16 +16,16 @@ import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django_tasks import task
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic, Membership
@@ -163,11 +163,11 @@ def parse_types(value: str) -> list[str]:
 def export_request(
     *, request: HttpRequest | None, membership: Membership, request_url: str, types: list[str]
 ) -> ExportJob:
-    exports_prune(now=timezone.now())
+    exports_prune(now=clock.now())
     job = ExportJob.objects.create(
         clinic=membership.clinic,
         requested_by=membership.user,
-        requested_at=datetime.now(UTC),
+        requested_at=clock.now(),
         request_url=request_url[:500],
         files=[{"type": kind} for kind in types],  # the filter, replaced by the manifest
     )
@@ -187,7 +187,7 @@ def export_request(
 def export_run(job: ExportJob) -> ExportJob:
     """Write the files of a queued job; the job ends done or failed, never half-way."""
     wanted = {entry["type"] for entry in job.files}
-    job.status, job.started_at, job.error = ExportStatus.RUNNING, datetime.now(UTC), ""
+    job.status, job.started_at, job.error = ExportStatus.RUNNING, clock.now(), ""
     job.save(update_fields=["status", "started_at", "error"])
     final = export_directory(job)
     partial = final.with_name(final.name + ".partial")
@@ -205,11 +205,11 @@ def export_run(job: ExportJob) -> ExportJob:
         writer.close()
         shutil.rmtree(partial, ignore_errors=True)
         job.status, job.error = ExportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
-        job.finished_at = datetime.now(UTC)
+        job.finished_at = clock.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
     job.status, job.files, job.resource_count = ExportStatus.DONE, files, count
-    job.finished_at = datetime.now(UTC)
+    job.finished_at = clock.now()
     job.save(update_fields=["status", "files", "resource_count", "finished_at"])
     audit_record(
         request=None,
@@ -240,4 +240,4 @@ def remove_expired_export(job_id: int) -> str:
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "skipped"
-    return "removed" if export_expire(job, now=timezone.now()) else "kept"
+    return "removed" if export_expire(job, now=clock.now()) else "kept"

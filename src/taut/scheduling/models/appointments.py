@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 
-from taut.clinics.models import ScopedManager
+from taut.clinics.models import ScopedManager, local_zone
 
 
 class AppointmentStatus(models.TextChoices):
@@ -96,6 +97,11 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_type.name} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The appointment's times read where it happens: its location's zone."""
+        return local_zone(self.clinic, self.location)
 
     @property
     def is_active(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinical import scheduling as core
@@ -55,7 +56,7 @@ def care_plan_create(
     )
     for old in current:
         old.status = CarePlanStatus.COMPLETED
-        old.ended_at = dt.datetime.now(dt.UTC)
+        old.ended_at = clock.now()
         old.end_note = "Replaced by a new plan."
         old.save()
         _audit(request, actor, old, Action.UPDATE, status="replaced")
@@ -82,7 +83,7 @@ def care_plan_close(
     if "\x00" in note or len(note) > 2000:
         raise BookingRefused(["Note: keep it under 2,000 ordinary characters."])
     plan.status = status
-    plan.ended_at = dt.datetime.now(dt.UTC)
+    plan.ended_at = clock.now()
     plan.end_note = note.strip()
     plan.save()
     _audit(request, actor, plan, Action.UPDATE, status=str(status))

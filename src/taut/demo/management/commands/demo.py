@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from taut import clock
 from taut.demo.seed import DEMO_SLUG, demo_exists, seed_demo
 
 
@@ -43,8 +44,6 @@ class Command(BaseCommand):
     def _bulk(self, sessions: int, seed: int) -> None:
         import time
 
-        from django.utils import timezone
-
         from taut.clinics.models import Clinic
         from taut.demo.bulk import seed_bulk_history
 
@@ -54,7 +53,7 @@ class Command(BaseCommand):
         result = seed_bulk_history(
             clinic=clinic,
             sessions=sessions,
-            today=timezone.localdate(timezone=clinic.zone),
+            today=clock.today_in(clinic.zone),
             seed=seed,
             progress=lambda step: self.stdout.write(f"  {step}"),
         )
