@@ -14,6 +14,7 @@ urlpatterns = [
     path(S + "classify/", views.session_classify, name="session_classify"),
     path(S + "suggestions/", views.suggestions, name="suggestions"),
     path(S + "entries/", views.entry_add, name="entry_add"),
+    path(S + "entries/check/", views.entry_check, name="entry_check"),
     path(S + "entries/<int:entry_id>/count/", views.entry_count, name="entry_count"),
     path(S + "measures/", views.measure_add, name="measure_add"),
     path(S + "adverse-events/", views.adverse_event_add, name="adverse_event_add"),

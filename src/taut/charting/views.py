@@ -26,6 +26,7 @@ from taut.charting.forms import (
 )
 from taut.charting.models import TreatmentSession
 from taut.charting.selectors import (
+    entry_check_as_typed,
     get_entry_for,
     get_session_for,
     session_overview,
@@ -238,6 +239,26 @@ def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUI
         except services.SessionRefused as refusal:
             refusals = refusal.reasons
     return _needling_response(request, session, form, refusals)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def entry_check(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """The live check of the needling row being typed: what saving it would refuse or warn
+    about (htmx fills the form's check area; nothing is saved)."""
+    session = _session(request, patient_id, session_id)
+    form = EntryForm(request.POST, lots=_lots(session))
+    form.is_valid()  # the fields valid so far are enough for a check
+    check = None
+    if not session.is_signed:
+        check = entry_check_as_typed(session=session, typed=form.cleaned_data, lots=_lots(session))
+    typed_depth = bool(request.POST.get("depth_mm"))
+    depth_errors = [str(e) for e in form.errors.get("depth_mm", ())] if typed_depth else []
+    return render(
+        request, "charting/_entry_check.html", {"check": check, "depth_errors": depth_errors}
+    )
 
 
 @require_POST

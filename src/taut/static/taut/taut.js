@@ -48,6 +48,8 @@ document.addEventListener("click", (event) => {
   if (!form) return;
   form.querySelector("[name=muscle]").value = button.dataset.addMuscle;
   form.querySelector("[name=side]").value = button.dataset.addSide;
+  // The live check of the row listens for changes of the form.
+  form.dispatchEvent(new Event("change", { bubbles: true }));
   form.scrollIntoView({ behavior: "smooth", block: "center" });
   form.querySelector("[name=needles_in]").focus();
 });
