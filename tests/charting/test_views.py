@@ -223,3 +223,44 @@ def test_the_live_check_is_for_those_who_write_clinical_records(ready: Ready, to
     for user in (ready.world.owner_a, ready.world.frontdesk_a):
         response = client_for(user).post(_url("charting:entry_check", session), ENTRY)
         assert response.status_code == 403
+
+
+def test_a_phone_report_after_signing_is_recorded_from_the_signed_note(ready: Ready) -> None:
+    from taut.charting.models import LateAdverseEvent
+
+    session, _entry = _signed_with_entry(ready)
+    client = client_for(ready.world.clinician_a)
+    page = client.get(_url("charting:session", session)).content.decode()
+    assert "Record an adverse event reported later" in page
+    url = _url("charting:late_event_add", session)
+    form = {
+        "event": "headache",
+        "severity": "mild",
+        "reported_via": "phone",
+        "reported_on": session.date_of_service.isoformat(),
+        "description": "Headache the evening after the session.",
+        "action_taken": "Advised rest and fluids; call again if it persists.",
+    }
+    refused = client.post(url, {**form, "reported_on": "2001-01-01"})
+    assert refused.status_code == 400 and "Reported on: a day from the session" in (
+        refused.content.decode()
+    )
+    done = client.post(url, form, follow=True).content.decode()
+    assert "Adverse event recorded. The signed note is unchanged." in done
+    assert "Headache the evening after the session." in done and "via phone call" in done
+    assert LateAdverseEvent.objects.get().session == session
+    note = _pdf_text(client.get(_url("charting:document", session, "note")).content)
+    assert "Adverse events reported after signing" in note
+    assert "Headache the evening after the session." in note
+    for user in (ready.world.owner_a, ready.world.frontdesk_a):
+        assert client_for(user).post(url, form).status_code == 403
+
+
+def _signed_with_entry(ready: Ready) -> tuple[TreatmentSession, object]:
+    from tests.diary.conftest import sign
+
+    client = client_for(ready.world.clinician_a)
+    session = _started(ready, client)
+    client.post(_url("charting:entry_add", session), {**ENTRY, "lot_id": ready.lot.pk})
+    entry = session.entries.get()
+    return sign(ready.world, session, entry), entry

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -304,3 +305,37 @@ def test_the_owner_removes_hours_breaks_and_time_off_and_each_is_audited(desk: D
         assert not model.objects.filter(pk=row.pk).exists()
     removed = AuditEntry.objects.filter(object_type="scheduling_setup", detail__has_key="removed")
     assert removed.count() == 3
+
+
+def test_the_desk_sees_a_late_cancellation_on_the_day_and_in_the_patients_history(
+    desk: Desk,
+) -> None:
+    from decimal import Decimal
+
+    from taut.scheduling.models import BookingPolicy
+    from taut.scheduling.services import appointment_cancel
+    from tests.scheduling.conftest import TUESDAY, at, book
+
+    BookingPolicy.objects.update_or_create(
+        clinic=desk.world.clinic_a, defaults={"late_fee": Decimal("40.00")}
+    )
+    for hour, cancelled_at in ((9, at(TUESDAY, 7)), (14, at(TUESDAY - timedelta(days=2), 9))):
+        appointment_cancel(
+            request=None,
+            actor=desk.world.frontdesk_a,
+            appointment=book(desk, at(TUESDAY, hour)),
+            reason="Car trouble",
+            now=cancelled_at,
+        )
+    client = client_for(desk.world.frontdesk_a)
+    day = client.get(reverse("scheduling:day"), {"date": TUESDAY.isoformat()}).content.decode()
+    assert "Cancelled late · fee 40.00" in day and "badge-late" in day
+    assert "Cancelled in time" in day
+    record = client.get(
+        reverse("patients:detail", kwargs={"patient_id": desk.world.patient_a.public_id})
+    ).content.decode()
+    assert "Cancelled late · fee 40.00" in record and "Cancelled in time" in record
+    assert "1 late cancellation, 0 missed visits" in record
+    late = Appointment.objects.get(cancellation_class="late")
+    page = client.get(reverse("scheduling:appointment", args=[late.public_id])).content.decode()
+    assert "Cancelled late" in page and "late: the fee policy applies" in page

@@ -16,6 +16,7 @@ from taut.charting.models import (
     SessionStatus,
     TreatmentSession,
 )
+from taut.clinical.knowledge import load_knowledge
 from taut.clinical.referral import UnknownRegionError, rank_muscles
 from taut.clinical.safety import EntryCheck, entry_check, needling_warnings, reconcile_needles
 from taut.clinics.models import Clinic, Membership
@@ -118,7 +119,15 @@ def session_overview(session: TreatmentSession) -> dict[str, Any]:
         "measures": list(session.measures.order_by("recorded_at")),
         "adverse_events": list(session.adverse_events.order_by("recorded_at")),
         "addenda": list(session.addenda.select_related("author").order_by("created_at")),
+        "late_adverse_events": late_events_of(session),
     }
+
+
+def late_events_of(session: TreatmentSession) -> list[dict[str, Any]]:
+    """Adverse events reported after signing, oldest first, with the event's name."""
+    labels = {e.id: e.label for e in load_knowledge().adverse_events}
+    rows = session.late_adverse_events.select_related("recorded_by").order_by("recorded_at")
+    return [{"row": row, "label": labels.get(row.event, row.event)} for row in rows]
 
 
 def entry_check_as_typed(

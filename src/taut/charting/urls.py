@@ -20,6 +20,7 @@ urlpatterns = [
     path(S + "adverse-events/", views.adverse_event_add, name="adverse_event_add"),
     path(S + "sign/", views.session_sign, name="sign"),
     path(S + "addenda/", views.addendum_add, name="addendum_add"),
+    path(S + "late-adverse-events/", views.late_event_add, name="late_event_add"),
     path(S + "<slug:kind>.pdf", views.session_document, name="document"),
     path("needles/", stock_views.stock, name="stock"),
     path("needles/products/", stock_views.product_add, name="product_add"),

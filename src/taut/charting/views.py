@@ -21,9 +21,11 @@ from taut.charting.forms import (
     AdverseEventForm,
     ClassifyForm,
     EntryForm,
+    LateAdverseEventForm,
     MeasureForm,
     NotesForm,
 )
+from taut.charting.late_events import LateEventRefused, LateEventReport, late_adverse_event_record
 from taut.charting.models import TreatmentSession
 from taut.charting.selectors import (
     entry_check_as_typed,
@@ -71,6 +73,9 @@ def _page(
         "measure_form": MeasureForm(),
         "event_form": AdverseEventForm(),
         "addendum_form": AddendumForm(),
+        "late_event_form": LateAdverseEventForm(
+            initial={"reported_on": _clinic_today(session), "reported_via": "phone"}
+        ),
         "classify_form": ClassifyForm(session=session),
         "condition_name": _condition_name(session.condition),
         "chart_regions": chart_context(session.pain_regions),
@@ -81,6 +86,10 @@ def _page(
         **forms,
     }
     return render(request, "charting/session.html", context, status=status)
+
+
+def _clinic_today(session: TreatmentSession) -> Any:
+    return timezone.localdate(timezone=session.clinic.zone)
 
 
 def _lots(session: TreatmentSession) -> list[Any]:
@@ -357,6 +366,31 @@ def addendum_add(
     else:
         messages.error(request, "Write the addendum.")
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def late_event_add(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """An adverse event reported after signing: a record of its own, linked to the note."""
+    session = _session(request, patient_id, session_id)
+    form = LateAdverseEventForm(request.POST)
+    if form.is_valid():
+        try:
+            late_adverse_event_record(
+                request=request,
+                actor=request.user,
+                session=session,
+                report=LateEventReport(**form.cleaned_data),
+                today=_clinic_today(session),
+            )
+        except LateEventRefused as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
+        else:
+            messages.success(request, "Adverse event recorded. The signed note is unchanged.")
+            return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+    return _page(request, session, status=400, late_event_form=form)
 
 
 @staff_required(Permission.CLINICAL_VIEW)

@@ -13,7 +13,7 @@ from taut.clinical import scheduling as core
 from taut.clinics.models import Clinic, Location, Membership
 from taut.patients.models import Patient
 from taut.scheduling.models import Appointment, CalendarFeed, CarePlan, CarePlanStatus
-from taut.scheduling.models.appointments import HOLDING
+from taut.scheduling.models.appointments import HOLDING, AppointmentStatus
 
 
 def _appointments(clinic: Clinic | int) -> Any:
@@ -40,6 +40,14 @@ def appointment_of_patient(*, patient: Patient, public_id: uuid.UUID | str) -> A
 class PatientAppointments:
     upcoming: list[Appointment]
     past: list[Appointment]
+
+    @property
+    def late_cancellations(self) -> int:
+        return sum(1 for a in self.past if a.cancellation_class == "late")
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for a in self.past if a.status == AppointmentStatus.NO_SHOW)
 
 
 def appointments_of_patient(*, patient: Patient, now: dt.datetime) -> PatientAppointments:
