@@ -55,7 +55,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
 
     # --- 1. sign in, open the patient, start a session -----------------------------------------
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     patient_url = f"{base}/patients/{world.patient_a.public_id}/"
     page.goto(patient_url)
     expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()

@@ -84,7 +84,7 @@ def test_a_patient_reports_a_red_flag_and_the_clinician_closes_the_alert(
 
     # --- 4. the clinician sees the alert in the navigation ---------------------------------------
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     nav = page.get_by_role("navigation", name="Main")
     alerts_link = nav.get_by_role("link", name=re.compile(r"Alerts\s*1 open"))
     expect(alerts_link).to_be_visible()

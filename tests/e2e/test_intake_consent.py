@@ -151,7 +151,7 @@ def test_a_patient_sends_history_and_signs_consent_and_the_clinician_screens_it(
     page.get_by_role("button", name="Sign out").click()
     patient_url = f"{base}/patients/{world.patient_a.public_id}/"
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.goto(patient_url)
     screening_item = page.get_by_role("listitem").filter(has_text="Screening:")
     screening_item.get_by_role("link", name="open").click()
