@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from taut.clinics.roles import Role
 from taut.patients.selectors import patient_for_portal_user
 
-
 # Where each role's work starts after signing in; other roles start at the patient list.
 LANDING = {Role.CLINICIAN: "scheduling:day"}  # today's schedule, with the open red-flag alerts
 

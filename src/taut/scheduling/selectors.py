@@ -187,3 +187,14 @@ def plan_progress(*, plan: CarePlan, now: dt.datetime) -> PlanProgress:
 
 def care_plans_of(*, patient: Patient) -> list[CarePlan]:
     return list(CarePlan.objects.for_clinic(patient.clinic_id).filter(patient=patient))
+
+
+def online_booking_just_made(*, clinic: Clinic, public_id: object) -> Appointment | None:
+    """The booking a visitor's browser session just made at this clinic, for its confirmation."""
+    if not public_id:
+        return None
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return _appointments(clinic).filter(public_id=wanted).first()
