@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -88,7 +89,7 @@ def _page(
     return render(request, "charting/session.html", context, status=status)
 
 
-def _clinic_today(session: TreatmentSession) -> Any:
+def _clinic_today(session: TreatmentSession) -> date:
     return timezone.localdate(timezone=session.clinic.zone)
 
 
