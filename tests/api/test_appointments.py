@@ -28,7 +28,7 @@ def _body(desk: Desk, hour: int, **extra: Any) -> dict[str, Any]:
 
 def test_a_token_books_a_free_time_for_a_patient(world: World) -> None:
     desk = _desk(world)
-    client = ApiClient(make_token(world.frontdesk_a)[1])
+    client = ApiClient(make_token(world.owner_a)[1])
     response = client.post(
         f"/api/v1/patients/{world.patient_a.public_id}/appointments", _body(desk, 9)
     )
@@ -40,7 +40,7 @@ def test_a_token_books_a_free_time_for_a_patient(world: World) -> None:
 def test_a_taken_time_answers_409_with_the_reason(world: World) -> None:
     desk = _desk(world)
     book(desk, at(TUESDAY, 9))
-    client = ApiClient(make_token(world.frontdesk_a)[1])
+    client = ApiClient(make_token(world.owner_a)[1])
     response = client.post(
         f"/api/v1/patients/{world.patient_a.public_id}/appointments", _body(desk, 9)
     )
@@ -51,7 +51,7 @@ def test_a_taken_time_answers_409_with_the_reason(world: World) -> None:
 
 def test_an_unknown_type_answers_404_naming_it(world: World) -> None:
     desk = _desk(world)
-    client = ApiClient(make_token(world.frontdesk_a)[1])
+    client = ApiClient(make_token(world.owner_a)[1])
     response = client.post(
         f"/api/v1/patients/{world.patient_a.public_id}/appointments",
         _body(desk, 9, appointment_type=999999),
@@ -62,7 +62,7 @@ def test_an_unknown_type_answers_404_naming_it(world: World) -> None:
 def test_lists_filter_by_patient_and_status_and_cancel_works(world: World) -> None:
     desk = _desk(world)
     appointment = book(desk, at(TUESDAY, 9))
-    client = ApiClient(make_token(world.frontdesk_a)[1])
+    client = ApiClient(make_token(world.owner_a)[1])
     listed = client.get("/api/v1/appointments", {"patient": str(world.patient_a.public_id)}).json()
     assert [item["id"] for item in listed["items"]] == [str(appointment.public_id)]
     cancelled = client.post(

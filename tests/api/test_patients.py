@@ -18,7 +18,7 @@ PATIENTS = "/api/v1/patients"
 def test_the_list_pages_through_the_clinics_patients_in_name_order(world: World) -> None:
     for family in ("Curie", "Babbage", "Noether"):
         make_patient(world.clinic_a, "Test", family)
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     first = client.get(PATIENTS, {"limit": 2}).json()
     second = client.get(PATIENTS, {"limit": 2, "offset": 2}).json()
     assert first["count"] == second["count"] == 4
@@ -29,7 +29,7 @@ def test_the_list_pages_through_the_clinics_patients_in_name_order(world: World)
 
 def test_q_searches_like_the_patient_list_page(world: World) -> None:
     make_patient(world.clinic_a, "Grace", "Hopper", date_of_birth=date(1906, 12, 9))
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     assert [p["family_name"] for p in client.get(PATIENTS, {"q": "hop"}).json()["items"]] == [
         "Hopper"
     ]
@@ -41,14 +41,14 @@ def test_archived_patients_are_left_out_unless_asked_for(world: World) -> None:
     from taut.patients.services import patient_archive
 
     patient_archive(request=None, actor=world.owner_a, patient=world.patient_a)
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     assert client.get(PATIENTS).json()["count"] == 0
     items = client.get(PATIENTS, {"include_archived": "true"}).json()["items"]
     assert items[0]["archived"] is True
 
 
 def test_updated_since_needs_a_zone_and_filters(world: World) -> None:
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert client.get(PATIENTS, {"updated_since": later}).json()["count"] == 0
     assert client.get(PATIENTS, {"updated_since": "2000-01-01T00:00:00Z"}).json()["count"] == 1
@@ -56,7 +56,7 @@ def test_updated_since_needs_a_zone_and_filters(world: World) -> None:
 
 
 def test_registering_applies_the_registration_pages_rules(world: World) -> None:
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     refused = client.post(
         PATIENTS,
         {"given_name": "<b>", "family_name": "Hopper", "date_of_birth": "2999-01-01", "phone": "x"},
@@ -78,11 +78,11 @@ def test_registering_applies_the_registration_pages_rules(world: World) -> None:
     assert created.status_code == 201
     patient = Patient.objects.get(public_id=created.json()["id"])
     assert patient.clinic == world.clinic_a and patient.given_name == "Grace"
-    assert patient.created_by == world.frontdesk_a and patient.family_key == "hopper"
+    assert patient.created_by == world.owner_a and patient.family_key == "hopper"
 
 
 def test_editing_changes_only_the_fields_sent(world: World) -> None:
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     url = f"{PATIENTS}/{world.patient_a.public_id}"
     response = client.patch(url, {"phone": "+1 303 555 0199"})
     assert response.status_code == 200 and response.json()["phone"] == "+1 303 555 0199"
@@ -92,7 +92,7 @@ def test_editing_changes_only_the_fields_sent(world: World) -> None:
 
 
 def test_every_read_and_write_is_audited_with_the_token(world: World) -> None:
-    token, secret = make_token(world.frontdesk_a)
+    token, secret = make_token(world.owner_a)
     from tests.api.conftest import ApiClient
 
     client = ApiClient(secret)
@@ -105,7 +105,7 @@ def test_every_read_and_write_is_audited_with_the_token(world: World) -> None:
         ("view", "patient"),
         ("update", "api_call"),
     ]
-    assert all(e.detail["token"] == token.prefix and e.actor == world.frontdesk_a for e in entries)
+    assert all(e.detail["token"] == token.prefix and e.actor == world.owner_a for e in entries)
     assert entries[0].detail["patients"] == [str(world.patient_a.public_id)]
     assert AuditEntry.objects.filter(action="update", object_type="patient").exists()
 
@@ -123,7 +123,7 @@ def test_every_read_and_write_is_audited_with_the_token(world: World) -> None:
 def test_a_body_that_is_not_a_json_object_is_refused(
     world: World, method: str, path_of: Any, body: Any
 ) -> None:
-    client = api_for(world.frontdesk_a)
+    client = api_for(world.owner_a)
     before = AuditEntry.objects.count()
     response = getattr(client, method)(path_of(world), body)
     assert response.status_code == 422, response.content

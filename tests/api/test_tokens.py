@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -14,10 +15,18 @@ from taut.api.models import ApiToken, TokenScope
 from taut.api.tokens import hash_secret
 from taut.audit.models import AuditEntry
 from taut.clinics.models import Membership
+from taut.clinics.roles import Role
 from tests.api.conftest import ApiClient, make_token
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, make_user
 
 PATIENTS = "/api/v1/patients"
+
+
+def _colleague(world: World) -> Any:
+    """A second clinician of clinic A."""
+    colleague = make_user(get_user_model(), "clinician_a2", first_name="Cleo", last_name="A")
+    Membership.objects.create(clinic=world.clinic_a, user=colleague, role=Role.CLINICIAN)
+    return colleague
 
 
 def _create(client: Client, **data: str) -> tuple[Any, str]:
@@ -29,7 +38,7 @@ def _create(client: Client, **data: str) -> tuple[Any, str]:
 
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(world: World) -> None:
-    client = client_for(world.frontdesk_a)
+    client = client_for(world.owner_a)
     response, secret = _create(client)
     assert response.status_code == 200 and secret
     assert response["Cache-Control"] == "no-store"
@@ -59,7 +68,7 @@ def test_token_creation_and_revocation_are_audited(world: World) -> None:
 
 def test_staff_see_their_own_tokens_and_the_owner_sees_all(world: World) -> None:
     mine, _ = make_token(world.clinician_a)
-    theirs, _ = make_token(world.frontdesk_a)
+    theirs, _ = make_token(_colleague(world))
     make_token(world.owner_b)
     page = client_for(world.clinician_a).get(reverse("api:tokens")).content.decode()
     assert mine.prefix in page and theirs.prefix not in page
@@ -69,7 +78,7 @@ def test_staff_see_their_own_tokens_and_the_owner_sees_all(world: World) -> None
 
 
 def test_staff_cannot_revoke_a_colleagues_token_but_the_owner_can(world: World) -> None:
-    token, secret = make_token(world.frontdesk_a)
+    token, secret = make_token(_colleague(world))
     url = reverse("api:token_revoke", args=[token.public_id])
     assert client_for(world.clinician_a).post(url).status_code == 404
     assert ApiClient(secret).get(PATIENTS).status_code == 200
@@ -134,9 +143,12 @@ def test_a_patient_with_a_portal_login_cannot_open_the_token_page(world: World) 
     assert client_for(world.portal_user_a).get(reverse("api:tokens")).status_code == 403
 
 
-def test_the_user_menu_links_to_the_token_page(world: World) -> None:
-    page = client_for(world.frontdesk_a).get(reverse("patients:list")).content.decode()
+def test_the_user_menu_links_to_the_token_page_for_roles_with_api_access(world: World) -> None:
+    page = client_for(world.clinician_a).get(reverse("patients:list")).content.decode()
     assert reverse("api:tokens") in page
+    desk = client_for(world.frontdesk_a)
+    assert reverse("api:tokens") not in desk.get(reverse("patients:list")).content.decode()
+    assert desk.get(reverse("api:tokens")).status_code == 403
 
 
 def _require_two_factor(world: World) -> None:
@@ -179,7 +191,7 @@ def test_no_token_is_made_without_the_required_second_factor(world: World) -> No
 
     _require_two_factor(world)
     with pytest.raises(TokenError, match="two-factor"):
-        make_token(world.frontdesk_a)
+        make_token(world.clinician_a)
     assert not ApiToken.objects.exists()
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -106,6 +107,28 @@ def test_a_region_limited_by_screening_is_refused(world: World) -> None:
     with pytest.raises(services.SessionRefused):
         _entry(ready, session, muscle="biceps_brachii", side="l")
     assert _entry(ready, session, muscle="biceps_brachii", side="r").pk
+
+
+def test_a_depth_deeper_than_the_lots_needle_is_refused_and_nothing_is_saved(
+    ready: Ready,
+) -> None:
+    session = _start(ready)  # the lot's needles are 50 mm long
+    with pytest.raises(services.SessionRefused) as refused:
+        _entry(ready, session, depth_mm=Decimal("55.0"))
+    reasons = " ".join(refused.value.reasons)
+    assert "55 mm is deeper than the needle is long (50 mm)" in reasons
+    assert not NeedlingEntry.objects.filter(session=session).exists()
+    assert _entry(ready, session, depth_mm=Decimal("50.0")).pk
+
+
+def test_a_rhomboid_depth_beyond_the_published_safe_depth_is_refused(ready: Ready) -> None:
+    session = _start(ready)
+    with pytest.raises(services.SessionRefused) as refused:
+        _entry(ready, session, muscle="rhomboids", side="r", depth_mm=Decimal("24.5"))
+    assert any("beyond the safe depth of 19 mm" in r for r in refused.value.reasons)
+    assert not NeedlingEntry.objects.filter(session=session).exists()
+    kept = _entry(ready, session, muscle="rhomboids", side="r", depth_mm=Decimal("18.0"))
+    assert kept.depth_mm == Decimal("18.0")
 
 
 def test_a_mismatched_count_blocks_signing_and_names_the_entry(ready: Ready) -> None:

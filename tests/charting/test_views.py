@@ -179,3 +179,86 @@ def test_an_unsigned_sessions_aftercare_is_not_in_the_portal(ready: Ready, today
     session = _started(ready, client_for(ready.world.clinician_a))
     portal = client_for(ready.world.portal_user_a)
     assert portal.get(reverse("portal:aftercare_pdf", args=[session.public_id])).status_code == 404
+
+
+def test_the_live_check_names_a_depth_the_needle_cannot_reach_before_saving(
+    ready: Ready, today: None
+) -> None:
+    client = client_for(ready.world.clinician_a)
+    session = _started(ready, client)
+    typed = {**ENTRY, "muscle": "infraspinatus", "lot_id": ready.lot.pk}
+    check = client.post(_url("charting:entry_check", session), {**typed, "depth_mm": "62"})
+    text = check.content.decode()
+    assert check.status_code == 200 and 'data-code="depth_beyond_needle"' in text
+    assert "62 mm is deeper than the needle is long (50 mm)" in text and "TautDesign" in text
+    assert not session.entries.exists()
+    fine = client.post(_url("charting:entry_check", session), {**typed, "depth_mm": "30"})
+    assert "will be refused" not in fine.content.decode()
+
+
+def test_the_live_check_names_the_safe_depth_and_its_source(ready: Ready, today: None) -> None:
+    client = client_for(ready.world.clinician_a)
+    session = _started(ready, client)
+    typed = {**ENTRY, "muscle": "rhomboids", "lot_id": ready.lot.pk, "depth_mm": "21"}
+    text = client.post(_url("charting:entry_check", session), typed).content.decode()
+    assert 'data-code="depth_beyond_safe_depth"' in text and "Source: Valera" in text
+    assert 'data-code="lung"' in text  # the row's warnings come with it
+
+
+def test_the_live_check_waits_for_a_muscle_and_reports_a_bad_depth(
+    ready: Ready, today: None
+) -> None:
+    client = client_for(ready.world.clinician_a)
+    session = _started(ready, client)
+    empty = client.post(_url("charting:entry_check", session), {"depth_mm": ""})
+    assert empty.content.decode().strip() == ""
+    bad = client.post(_url("charting:entry_check", session), {**ENTRY, "depth_mm": "-3"})
+    assert "Depth: Ensure this value is greater than or equal to 0." in bad.content.decode()
+
+
+def test_the_live_check_is_for_those_who_write_clinical_records(ready: Ready, today: None) -> None:
+    session = _started(ready, client_for(ready.world.clinician_a))
+    for user in (ready.world.owner_a, ready.world.frontdesk_a):
+        response = client_for(user).post(_url("charting:entry_check", session), ENTRY)
+        assert response.status_code == 403
+
+
+def test_a_phone_report_after_signing_is_recorded_from_the_signed_note(ready: Ready) -> None:
+    from taut.charting.models import LateAdverseEvent
+
+    session, _entry = _signed_with_entry(ready)
+    client = client_for(ready.world.clinician_a)
+    page = client.get(_url("charting:session", session)).content.decode()
+    assert "Record an adverse event reported later" in page
+    url = _url("charting:late_event_add", session)
+    form = {
+        "event": "headache",
+        "severity": "mild",
+        "reported_via": "phone",
+        "reported_on": session.date_of_service.isoformat(),
+        "description": "Headache the evening after the session.",
+        "action_taken": "Advised rest and fluids; call again if it persists.",
+    }
+    refused = client.post(url, {**form, "reported_on": "2001-01-01"})
+    assert refused.status_code == 400 and "Reported on: a day from the session" in (
+        refused.content.decode()
+    )
+    done = client.post(url, form, follow=True).content.decode()
+    assert "Adverse event recorded. The signed note is unchanged." in done
+    assert "Headache the evening after the session." in done and "via phone call" in done
+    assert LateAdverseEvent.objects.get().session == session
+    note = _pdf_text(client.get(_url("charting:document", session, "note")).content)
+    assert "Adverse events reported after signing" in note
+    assert "Headache the evening after the session." in note
+    for user in (ready.world.owner_a, ready.world.frontdesk_a):
+        assert client_for(user).post(url, form).status_code == 403
+
+
+def _signed_with_entry(ready: Ready) -> tuple[TreatmentSession, object]:
+    from tests.diary.conftest import sign
+
+    client = client_for(ready.world.clinician_a)
+    session = _started(ready, client)
+    client.post(_url("charting:entry_add", session), {**ENTRY, "lot_id": ready.lot.pk})
+    entry = session.entries.get()
+    return sign(ready.world, session, entry), entry

@@ -216,3 +216,12 @@ def test_colorado_rule_changes_with_the_date(knowledge):
 
 def test_jurisdictions_tell_clinics_to_confirm_with_their_regulator(knowledge):
     assert "confirm with your own regulator" in knowledge.confirm_notice
+
+
+def test_safe_depths_are_published_limits_not_taut_figures(knowledge):
+    limited = {m.id: m.safe_depth for m in knowledge.muscles if m.safe_depth is not None}
+    assert limited, "at least the rhomboids carry Valera's advised maximum"
+    for muscle, limit in limited.items():
+        assert not {"TautDesign", "NoSource"} & set(limit.source), muscle
+        assert limit.evidence is Evidence.VERIFIED, muscle
+    assert limited["rhomboids"].max_mm == 19 and limited["rhomboids"].source == ("Valera",)

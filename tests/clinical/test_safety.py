@@ -283,6 +283,60 @@ def test_warnings_serialise_to_json():
     assert data["code"] == "lung" and data["side"] == "l" and data["entries"] == [0]
 
 
+# --- recorded depth -----------------------------------------------------------------------------
+
+
+def test_a_depth_deeper_than_the_needle_is_long_is_refused():
+    row = entry("deltoid", depth_mm=45, needle_length_mm=40)
+    check = entry_check(row, plan())
+    (refusal,) = check.refusals
+    assert refusal.code is WarningCode.DEPTH_BEYOND_NEEDLE and not check.allowed
+    assert "45 mm is deeper than the needle is long (40 mm)" in refusal.message
+    assert refusal.source == ("TautDesign",) and refusal.details == ("depth 45 mm, needle 40 mm",)
+
+
+def test_a_depth_up_to_the_needle_length_is_allowed():
+    assert entry_check(entry("deltoid", depth_mm=40, needle_length_mm=40), plan()).allowed
+    assert entry_check(entry("deltoid", depth_mm=12.5, needle_length_mm=30), plan()).allowed
+
+
+def test_an_unknown_depth_or_needle_length_refuses_nothing():
+    assert entry_check(entry("deltoid", needle_length_mm=30), plan()).allowed
+    assert entry_check(entry("deltoid", depth_mm=60), plan()).allowed
+
+
+def test_a_rhomboid_depth_beyond_the_published_safe_depth_is_refused_with_its_source():
+    check = entry_check(entry("rhomboids", "r", depth_mm=22, needle_length_mm=30), plan())
+    (refusal,) = check.refusals
+    assert refusal.code is WarningCode.DEPTH_BEYOND_SAFE_DEPTH
+    assert (refusal.muscle, refusal.side) == ("rhomboids", Side.RIGHT)
+    assert "22 mm is beyond the safe depth of 19 mm" in refusal.message
+    assert refusal.source == ("Valera",) and refusal.evidence is Evidence.VERIFIED
+    assert "no deeper than 19 mm" in refusal.advice
+    assert refusal.details[0].startswith("safe depth 19 mm (59 healthy adults")
+
+
+def test_the_safe_depth_itself_is_allowed_and_both_limits_can_refuse_at_once():
+    assert entry_check(entry("rhomboids", depth_mm=19, needle_length_mm=30), plan()).allowed
+    both = entry_check(entry("rhomboids", depth_mm=35, needle_length_mm=30), plan())
+    assert codes(both.refusals) == [
+        WarningCode.DEPTH_BEYOND_NEEDLE,
+        WarningCode.DEPTH_BEYOND_SAFE_DEPTH,
+    ]
+
+
+def test_a_muscle_without_safe_depth_data_has_no_depth_limit_of_its_own():
+    # The upper trapezius has lung distances, not an advised maximum: only the needle limits it.
+    assert K.muscle("upper_trapezius").safe_depth is None
+    assert entry_check(entry("upper_trapezius", depth_mm=45, needle_length_mm=50), plan()).allowed
+
+
+def test_a_needle_length_must_be_a_positive_number():
+    for bad in (0, -30, True, "40"):
+        with pytest.raises(ChartingError, match="needle_length_mm"):
+            entry("deltoid", needle_length_mm=bad)
+
+
 # --- needle count -------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ MATRIX = {
     Permission.EDUCATION_EDIT: {Role.OWNER},
     Permission.DATA_EXPORT: {Role.OWNER},
     Permission.DATA_IMPORT: {Role.OWNER, Role.FRONT_DESK},
-    Permission.API_ACCESS: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.API_ACCESS: {Role.OWNER, Role.CLINICIAN},
 }
 
 

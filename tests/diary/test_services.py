@@ -225,7 +225,11 @@ def test_the_same_address_for_clinician_and_clinic_gets_one_email(world: World) 
 def test_closing_an_alert_requires_what_was_done(world: World, answered: Answered) -> None:
     with pytest.raises(services.DiaryRefused, match="what was done"):
         services.alert_close(
-            request=None, actor=world.clinician_a, alert=answered.alert, action_taken="  "
+            request=None,
+            actor=world.clinician_a,
+            alert=answered.alert,
+            action_taken="  ",
+            adverse_event=None,
         )
     answered.alert.refresh_from_db()
     assert answered.alert.is_open
@@ -235,6 +239,7 @@ def test_closing_an_alert_requires_what_was_done(world: World, answered: Answere
         actor=world.clinician_a,
         alert=answered.alert,
         action_taken="Phoned at 10:05; advised the emergency department. Seen, no pneumothorax.",
+        adverse_event=None,
     )
     assert not closed.is_open and closed.closed_by == world.clinician_a
     assert AuditEntry.objects.filter(
@@ -242,7 +247,11 @@ def test_closing_an_alert_requires_what_was_done(world: World, answered: Answere
     ).exists()
     with pytest.raises(services.DiaryRefused, match="already closed"):
         services.alert_close(
-            request=None, actor=world.clinician_a, alert=closed, action_taken="Again."
+            request=None,
+            actor=world.clinician_a,
+            alert=closed,
+            action_taken="Again.",
+            adverse_event=None,
         )
 
 

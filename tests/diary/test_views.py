@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taut.audit.models import AuditEntry
+from taut.charting.models import LateAdverseEvent
 from taut.clinics.models import Membership
 from taut.diary.context_processors import open_alerts
 from taut.diary.models import DiaryEntry, DiaryPrompt, RedFlagAlert
@@ -207,7 +208,9 @@ def test_a_clinician_closes_the_alert_and_it_stays_in_the_history(
 ) -> None:
     client = client_for(world.clinician_a)
     url = reverse("diary:alert_close", kwargs={"alert_id": answered.alert.public_id})
-    response = client.post(url, {"action_taken": "Phoned; sent to the ED. Seen and discharged."})
+    response = client.post(
+        url, {"action_taken": "Phoned; sent to the ED. Seen and discharged.", "record_event": "no"}
+    )
     assert response.status_code == 302
     answered.alert.refresh_from_db()
     assert not answered.alert.is_open
@@ -262,3 +265,67 @@ def test_the_open_alerts_include_lists_each_alert_with_a_link(
     assert reverse("diary:alert", kwargs={"alert_id": answered.alert.public_id}) in html
     empty = render_to_string("diary/_open_alerts.html", {"alerts": [], "membership": membership})
     assert "None open." in empty
+
+
+def test_closing_asks_whether_to_record_an_adverse_event_prefilled_from_the_alert(
+    world: World, answered: Answered
+) -> None:
+    client = client_for(world.clinician_a)
+    page = client.get(reverse("diary:alert", kwargs={"alert_id": answered.alert.public_id}))
+    html = page.content.decode()
+    assert "Record an adverse event for the session?" in html
+    assert '<option value="pneumothorax" selected>' in html  # chest pain suggests it
+    assert '<option value="significant" selected>' in html
+    assert "warning signs ticked: Pain in the chest; A fever" in html
+
+    url = reverse("diary:alert_close", kwargs={"alert_id": answered.alert.public_id})
+    unanswered = client.post(url, {"action_taken": "Phoned the patient."})
+    assert "Say whether to record an adverse event." in unanswered.content.decode()
+    no_event = client.post(url, {"action_taken": "Phoned.", "record_event": "yes", "event": ""})
+    assert "Choose the adverse event to record." in no_event.content.decode()
+    answered.alert.refresh_from_db()
+    assert answered.alert.is_open and not LateAdverseEvent.objects.exists()
+
+
+def test_closing_with_an_event_records_it_linked_to_the_signed_session(
+    world: World, answered: Answered
+) -> None:
+    # The fixture answers the diary at the prompt's time, a day ahead: bring it to an hour ago.
+    RedFlagAlert.objects.filter(pk=answered.alert.pk).update(
+        opened_at=timezone.now() - timedelta(hours=1)
+    )
+    client = client_for(world.clinician_a)
+    url = reverse("diary:alert_close", kwargs={"alert_id": answered.alert.public_id})
+    response = client.post(
+        url,
+        {
+            "action_taken": "Phoned; seen at the ED, chest X-ray clear, settled with rest.",
+            "record_event": "yes",
+            "event": "pain_after",
+            "severity": "mild",
+            "description": "Chest wall pain the day after needling; X-ray clear.",
+        },
+        follow=True,
+    )
+    assert "Alert closed and the adverse event recorded." in response.content.decode()
+    event = LateAdverseEvent.objects.get()
+    assert (event.session, event.reported_via, event.recorded_by) == (
+        answered.session,
+        "diary",
+        world.clinician_a,
+    )
+    assert event.action_taken.startswith("Phoned; seen at the ED")
+    answered.alert.refresh_from_db()
+    assert answered.alert.adverse_event == event and not answered.alert.is_open
+    assert "Adverse event recorded:" in response.content.decode()
+    session_page = client.get(
+        reverse(
+            "charting:session",
+            kwargs={
+                "patient_id": world.patient_a.public_id,
+                "session_id": answered.session.public_id,
+            },
+        )
+    ).content.decode()
+    assert "Adverse events reported after signing" in session_page
+    assert "Chest wall pain the day after needling" in session_page

@@ -19,7 +19,7 @@ def test_a_clinician_creates_uses_and_revokes_a_token(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("Reporting spreadsheet")
     page.get_by_label("Read only").check()

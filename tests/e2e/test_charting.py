@@ -55,7 +55,7 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
 
     # --- 1. sign in, open the patient, start a session -----------------------------------------
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     patient_url = f"{base}/patients/{world.patient_a.public_id}/"
     page.goto(patient_url)
     expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
@@ -189,3 +189,48 @@ def test_a_clinician_charts_counts_signs_and_downloads_the_note_and_aftercare(
     assert "chest" in aftercare_text
 
     assert a11y == {name: [] for name in a11y}, f"serious accessibility violations: {a11y}"
+
+
+def test_the_needling_form_warns_of_an_impossible_depth_while_it_is_typed(
+    transactional_db: None, world: World, ready: Ready, live_server: Any, page: Any, shoot: Any
+) -> None:
+    base = live_server.url
+    sign_in(page, base, "clinician_a", PASSWORD)
+    page.goto(f"{base}/patients/{world.patient_a.public_id}/")
+    page.get_by_role("button", name="Start a treatment session").click()
+    page.wait_for_url(re.compile(r"/sessions/[0-9a-f-]{36}/$"))
+
+    form = page.locator("#entry-form")
+    check = form.locator("#entry-check")
+    form.get_by_label("Muscle").select_option(label="rhomboids")
+    form.get_by_label("Side").select_option("r")
+    form.get_by_label("Technique").select_option("deep")
+    form.get_by_label("Needle lot").select_option(index=1)
+    form.get_by_label("Needles in").fill("1")
+    expect(check.locator('[data-code="lung"]')).to_be_visible()  # the row's warnings, live
+
+    # Typing a depth, without leaving the field or pressing anything, brings the refusal.
+    form.get_by_label("Depth (mm)").press_sequentially("24")
+    refusal = check.locator('[data-code="depth_beyond_safe_depth"]')
+    expect(refusal).to_contain_text("24 mm is beyond the safe depth of 19 mm")
+    expect(refusal).to_contain_text("Source: Valera")
+    expect(check).to_have_attribute("aria-live", "polite")
+    shoot("depth-beyond-the-safe-depth")
+
+    form.get_by_label("Depth (mm)").fill("64")  # the lot's needles are 50 mm long
+    expect(check.locator('[data-code="depth_beyond_needle"]')).to_contain_text(
+        "64 mm is deeper than the needle is long (50 mm)"
+    )
+    page.get_by_role("button", name="Add entry").click()
+    expect(page.locator("#needling .form-errors").first).to_contain_text("Refused")
+    expect(page.locator("#needling tbody")).to_contain_text("No needling yet.")
+    shoot("refused-on-saving")
+
+    form = page.locator("#entry-form")
+    form.get_by_label("Depth (mm)").fill("17")
+    expect(form.locator("#entry-check")).not_to_contain_text("will be refused")
+    page.get_by_role("button", name="Add entry").click()
+    expect(page.locator("#needling tbody")).to_contain_text("Rhomboids (right)")
+    expect(page.locator("#needling tbody")).to_contain_text("17.0 mm")
+    shoot("added-within-the-limits")
+    assert serious_accessibility_violations(page) == []

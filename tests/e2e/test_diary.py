@@ -84,7 +84,7 @@ def test_a_patient_reports_a_red_flag_and_the_clinician_closes_the_alert(
 
     # --- 4. the clinician sees the alert in the navigation ---------------------------------------
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     nav = page.get_by_role("navigation", name="Main")
     alerts_link = nav.get_by_role("link", name=re.compile(r"Alerts\s*1 open"))
     expect(alerts_link).to_be_visible()
@@ -105,8 +105,26 @@ def test_a_patient_reports_a_red_flag_and_the_clinician_closes_the_alert(
     expect(page.get_by_text("Say what was done before closing the alert.").first).to_be_visible()
     shoot("close-refused")
     page.get_by_label("What was done").fill(ACTION)
+    expect(page.get_by_text("Say whether to record an adverse event.")).to_be_visible()
+    # Pre-filled from the warning signs the patient ticked (chest pain suggests a pneumothorax).
+    expect(page.get_by_label(re.compile(r"^Adverse event:?$"))).to_have_value("pneumothorax")
+    expect(page.get_by_label(re.compile(r"^Severity:?$"))).to_have_value("significant")
+    expect(page.get_by_label(re.compile(r"^What was reported:?$"))).to_have_value(
+        re.compile("Pain in the chest")
+    )
+    page.get_by_label("Yes: record it as an adverse event of the session").check()
+    page.get_by_label(re.compile(r"^Adverse event:?$")).select_option(
+        "pain_after"
+    )  # what the follow-up showed
+    page.get_by_label(re.compile(r"^Severity:?$")).select_option("mild")
+    shoot("close-with-an-adverse-event")
     page.get_by_role("button", name="Close the alert").click()
-    expect(page.get_by_text("Alert closed. It stays in the alert history.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Alert closed and the adverse event recorded. It stays in the alert history."
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("Adverse event recorded:")).to_be_visible()
     expect(page.get_by_role("heading", name="What was done")).to_be_visible()
     expect(page.get_by_text(ACTION)).to_be_visible()
     expect(nav.get_by_role("link", name="Alerts", exact=True)).to_be_visible()
@@ -118,5 +136,7 @@ def test_a_patient_reports_a_red_flag_and_the_clinician_closes_the_alert(
     expect(history).to_contain_text("Ada Lovelace")
     alert.refresh_from_db()
     assert not alert.is_open and alert.action_taken == ACTION
+    assert alert.adverse_event is not None and alert.adverse_event.event == "pain_after"
+    assert alert.adverse_event.session == alert.session  # linked to the signed note
 
     assert a11y == {name: [] for name in a11y}, f"serious accessibility violations: {a11y}"

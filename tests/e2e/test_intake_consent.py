@@ -79,9 +79,11 @@ def test_a_patient_sends_history_and_signs_consent_and_the_clinician_screens_it(
     page.get_by_role("group", name=re.compile(r"^Do you take blood thinners")).get_by_label(
         "Yes"
     ).check()
-    page.get_by_label(re.compile(r"^Do you have lymphoedema")).select_option(
-        label="front of the upper arm over biceps, with the crease of the elbow (left)"
-    )
+    lymphoedema = page.get_by_role("group", name=re.compile(r"^Do you have lymphoedema"))
+    lymphoedema.locator("summary", has_text="Upper Arm").click()  # ticked, not Ctrl-clicked
+    lymphoedema.get_by_label(
+        "front of the upper arm over biceps, with the crease of the elbow (left)"
+    ).check()
     shoot("intake-answered")
     a11y["portal intake"] = serious_accessibility_violations(page)
     page.get_by_role("button", name="Send to the clinic").click()
@@ -155,7 +157,7 @@ def test_a_patient_sends_history_and_signs_consent_and_the_clinician_screens_it(
     page.get_by_role("button", name="Sign out").click()
     patient_url = f"{base}/patients/{world.patient_a.public_id}/"
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.goto(patient_url)
     screening_item = page.get_by_role("listitem").filter(has_text="Screening:")
     screening_item.get_by_role("link", name="open").click()

@@ -36,7 +36,7 @@ def test_a_clinician_reads_the_outcomes_page_and_the_dashboard(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "clinician_a", PASSWORD)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.goto(f"{base}/patients/{world.patient_a.public_id}/")
     page.get_by_role("link", name="Outcomes").click()
     expect(page.get_by_role("heading", name="Outcomes: Ada Lovelace")).to_be_visible()

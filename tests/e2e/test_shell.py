@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,10 @@ def test_a_clinician_finds_a_patient_and_opens_the_record(
 ) -> None:
     make_patient(world.clinic_a, "Marisol", "Delgado")
     sign_in(page, live_server.url, "clinician_a", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/schedule/")  # a clinician lands on today's schedule
+    expect(page.get_by_role("heading", name=re.compile(r"^Schedule: "))).to_be_visible()
+    shoot("today")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
     page.wait_for_url(f"{live_server.url}/patients/")
     shoot("patient-list")
     assert serious_accessibility_violations(page) == []

@@ -187,7 +187,7 @@ def patient_sends_history_and_signs_consent(tour: Tour) -> None:
 def clinician_screens_treats_and_signs(tour: Tour, appointment: Appointment) -> TreatmentSession:
     page, base = tour.page, tour.base
     tour.sign_in(tour.world.clinician_a.username)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Schedule: "))).to_be_visible()
     day = appointment.starts_at.astimezone(tour.world.clinic_a.zone).date()
@@ -379,7 +379,7 @@ def later_sessions_through_services(tour: Tour, patient: Patient, lot: NeedleLot
 def clinician_reviews_outcomes(tour: Tour, patient: Patient) -> None:
     page, base = tour.page, tour.base
     tour.sign_in(tour.world.clinician_a.username)
-    page.wait_for_url(f"{base}/patients/")
+    page.wait_for_url(f"{base}/schedule/")  # a clinician lands on today's schedule
     page.goto(f"{base}/patients/{patient.public_id}/")
     page.get_by_role("link", name="Outcomes").click()
     expect(page.get_by_role("heading", name="Outcomes: Nia Okoro")).to_be_visible()

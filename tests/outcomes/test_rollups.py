@@ -4,6 +4,7 @@ note at a time, rebuilt at once, and read over any range, location or practition
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from taut.charting.models import NeedlingEntry, SessionStatus, TreatmentSession
+from taut.charting.late_events import LateEventReport, late_adverse_event_record
+from taut.charting.models import (
+    LateAdverseEvent,
+    NeedlingEntry,
+    SessionAdverseEvent,
+    SessionStatus,
+    TreatmentSession,
+)
 from taut.clinics.models import Location, Membership
 from taut.clinics.roles import Role
 from taut.outcomes import rollups, selectors
@@ -59,7 +67,33 @@ def varied(world: World, django_user_model: Any) -> dict[str, Any]:
                 )
                 day += timedelta(days=rng.choice((7, 7, 14)))
             day += timedelta(days=120)  # a long pause: a new episode of care
+    _report_some_later(rng, clinic, world.clinician_a)
     return {"clinic": clinic, "locations": (main, second), "clinicians": (world.clinician_a, other)}
+
+
+LATER = ("headache", "mild"), ("infection", "significant"), ("bruising", "mild")
+
+
+def _report_some_later(rng: random.Random, clinic: Any, clinician: Any) -> None:
+    """Events phoned in after signing, recorded through the service as a clinician would (its
+    roll-up hook included); some on sessions that already had an event in the note."""
+    for session in rollups.signed_sessions(clinic.pk).order_by("pk"):
+        if rng.random() < 0.35:
+            event, severity = rng.choice(LATER)
+            late_adverse_event_record(
+                request=None,
+                actor=clinician,
+                session=session,
+                report=LateEventReport(
+                    event=event,
+                    severity=severity,
+                    reported_via="phone",
+                    reported_on=session.date_of_service + timedelta(days=1),
+                    description="Phoned the next day.",
+                    action_taken="Advice given.",
+                ),
+                today=session.date_of_service + timedelta(days=2),
+            )
 
 
 def _ranges() -> list[tuple[date, date]]:
@@ -91,6 +125,12 @@ def _direct(clinic_id: int, filters: DashboardFilter) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("muscle")
     )
+    with_events: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for model in (SessionAdverseEvent, LateAdverseEvent):
+        for session_id, event, severity in model.objects.filter(session__in=sessions).values_list(
+            "session_id", "event", "severity"
+        ):
+            with_events[(event, severity)].add(session_id)
     return {
         "summary": {
             "sessions": sessions.count(),
@@ -98,6 +138,7 @@ def _direct(clinic_id: int, filters: DashboardFilter) -> dict[str, Any]:
             "first_sessions": sessions.filter(first_session=True).count(),
         },
         "muscles": {r["muscle"]: r["n"] for r in muscles},
+        "events": {key: len(ids) for key, ids in with_events.items()},
     }
 
 
@@ -119,6 +160,11 @@ def test_every_range_location_and_practitioner_adds_up_to_the_records(varied):
                     r["muscle"]: r["entries"] for r in selectors.muscles_used(clinic, filters)
                 }
                 assert muscles == direct["muscles"], filters
+                events = {
+                    (c.event, c.severity): c.treatments
+                    for c in selectors.adverse_event_counts(clinic, filters)
+                }
+                assert events == direct["events"], filters
                 checked += direct["summary"]["sessions"]
     assert checked > 100  # the ranges did hold sessions
 
@@ -127,6 +173,8 @@ def test_signing_note_by_note_leaves_the_same_rollups_as_a_rebuild(varied):
     clinic_id = varied["clinic"].pk
     incremental = rollup_snapshot(clinic_id)
     assert incremental["CourseSummary"] and incremental["OutcomeTally"]
+    counted = {value for row in incremental["EventTally"] for value in row}
+    assert {"headache", "infection"} <= counted  # only the events reported later give these
     rollups.rebuild(clinic_id)
     assert rollup_snapshot(clinic_id) == incremental
 

@@ -237,3 +237,29 @@ def test_the_diarys_soreness_is_drawn_after_each_session(world, course):
     assert "Soreness after each session" in html
     assert "session 1: 6 at 24 h, 3 at 48 h, 1 at 72 h" in html  # the chart's description
     assert html.count('class="outcome-chart"') == 3  # NDI, NPRS and soreness
+
+
+def test_the_progress_report_lists_an_event_reported_after_signing(world, course):
+    from taut.charting.late_events import LateEventReport, late_adverse_event_record
+    from taut.charting.models import TreatmentSession
+
+    first = TreatmentSession.objects.filter(patient=world.patient_a).order_by("started_at")[0]
+    late_adverse_event_record(
+        request=None,
+        actor=world.clinician_a,
+        session=first,
+        report=LateEventReport(
+            event="headache",
+            severity="mild",
+            reported_via="phone",
+            reported_on=first.date_of_service,
+            description="Headache that evening.",
+            action_taken="Rest and fluids.",
+        ),
+        today=first.date_of_service,
+    )
+    response = client_for(world.clinician_a).get(_patient_url(world, "outcomes:progress_pdf"))
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "headache (mild, reported after the session)" in text.lower()

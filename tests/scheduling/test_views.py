@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -147,6 +149,13 @@ def test_a_new_patient_books_online_and_is_invited_to_the_portal(desk: Desk) -> 
         },
     )
     assert done.status_code == 302
+    confirmation = visitor.get(done["Location"]).content.decode()
+    booked = Appointment.objects.get(patient__family_name="Okoro")
+    local = timezone.localtime(booked.starts_at, desk.world.clinic_a.zone)
+    assert f"{local:%A} {local.day} {local:%B %Y, %H:%M}" in confirmation  # the time
+    assert desk.location.name in confirmation  # the place
+    assert "Clinician A" in confirmation  # the clinician
+    assert "Initial evaluation" in confirmation
     patient = Patient.objects.get(family_name="Okoro")
     assert patient.portal_user is not None and not patient.portal_user.has_usable_password()
     assert Appointment.objects.get(patient=patient).channel == "online"
@@ -321,3 +330,74 @@ def test_calendar_files_answer_get_only(desk: Desk, method: str) -> None:
     for client, url in ((clinician, feed), (patient, portal_file)):
         assert client.get(url).status_code == 200
         assert getattr(client, method)(url).status_code == 405
+
+
+def test_the_desk_sees_a_late_cancellation_on_the_day_and_in_the_patients_history(
+    desk: Desk,
+) -> None:
+    from decimal import Decimal
+
+    from taut.scheduling.models import BookingPolicy
+    from taut.scheduling.services import appointment_cancel
+    from tests.scheduling.conftest import TUESDAY, at, book
+
+    BookingPolicy.objects.update_or_create(
+        clinic=desk.world.clinic_a, defaults={"late_fee": Decimal("40.00")}
+    )
+    for hour, cancelled_at in ((9, at(TUESDAY, 7)), (14, at(TUESDAY - timedelta(days=2), 9))):
+        appointment_cancel(
+            request=None,
+            actor=desk.world.frontdesk_a,
+            appointment=book(desk, at(TUESDAY, hour)),
+            reason="Car trouble",
+            now=cancelled_at,
+        )
+    client = client_for(desk.world.frontdesk_a)
+    day = client.get(reverse("scheduling:day"), {"date": TUESDAY.isoformat()}).content.decode()
+    assert "Cancelled late · fee 40.00" in day and "badge-late" in day
+    assert "Cancelled in time" in day
+    record = client.get(
+        reverse("patients:detail", kwargs={"patient_id": desk.world.patient_a.public_id})
+    ).content.decode()
+    assert "Cancelled late · fee 40.00" in record and "Cancelled in time" in record
+    assert "1 late cancellation, 0 missed visits" in record
+    late = Appointment.objects.get(cancellation_class="late")
+    page = client.get(reverse("scheduling:appointment", args=[late.public_id])).content.decode()
+    assert "Cancelled late" in page and "late: the fee policy applies" in page
+
+
+def test_the_public_slot_list_can_be_narrowed_to_one_location(desk: Desk) -> None:
+    from django.test import Client
+
+    from taut.clinics.models import Location
+    from taut.scheduling.services import setup
+
+    clinic = desk.world.clinic_a
+    second = Location.objects.create(clinic=clinic, name="North branch", address="1 North Rd")
+    day = next_working_day()
+    setup.working_hours_add(  # a colleague's hours at the second site, so both places have times
+        request=None,
+        actor=desk.world.owner_a,
+        clinic=clinic,
+        practitioner=desk.world.clinician_a,
+        location=second,
+        weekday=day.weekday(),
+        start=dt.time(17),
+        end=dt.time(19),
+    )
+    start = reverse("booking:start", kwargs={"clinic_slug": clinic.slug})
+    query = {
+        "appointment_type": desk.type("initial_evaluation").pk,
+        "practitioner": "",
+        "day": day.isoformat(),
+    }
+    visitor = Client()
+    everywhere = visitor.get(start, query)
+    places = {found.location.name for _, found in everywhere.context["choices"]}
+    assert places == {desk.location.name, "North branch"}
+    assert 'name="location"' in everywhere.content.decode()
+    north = visitor.get(start, {**query, "location": str(second.public_id)})
+    assert {found.location.name for _, found in north.context["choices"]} == {"North branch"}
+    assert ", at North branch" in north.content.decode()
+    unknown = visitor.get(start, {**query, "location": "not-a-place"})
+    assert "Where: choose one of the clinic" in unknown.content.decode()

@@ -81,7 +81,8 @@ def test_none_answers_a_body_chart_question_and_screening_stops_asking_it(world:
     _post_intake(client_for(world.frontdesk_a), url, lymphoedema_regions=["none"])
     assert Intake.objects.get().facts == {"lymphoedema_regions": []}
     page = client_for(world.clinician_a).get(url).content.decode()
-    assert 'value="none" selected' in page  # shown again (to the clinician) as answered "None"
+    # shown again (to the clinician) as answered "None"
+    assert 'value="none" id="id_fact_lymphoedema_regions_0" checked' in page
 
 
 def test_none_and_areas_together_are_refused_naming_the_question(world: World) -> None:
@@ -110,3 +111,12 @@ def test_a_finding_names_the_regions_and_techniques_it_applies_to_never_their_id
     assert "Electrical dry needling" in page
     applies = [line for line in page.splitlines() if "Applies to:" in line]
     assert applies and not [line for line in applies if "_l" in line or "electrical," in line]
+
+
+def test_body_area_questions_are_ticked_not_ctrl_clicked(world: World) -> None:
+    url = reverse("screening:intake", args=[world.patient_a.public_id])
+    _post_intake(client_for(world.frontdesk_a), url, lymphoedema_regions=["arm_anterior_l"])
+    page = client_for(world.clinician_a).get(url).content.decode()
+    assert "Ctrl" not in page and "⌘" not in page and "<select multiple" not in page
+    assert 'type="checkbox" name="fact_lymphoedema_regions" value="arm_anterior_l"' in page
+    assert '<details class="region-group" open><summary>Upper Arm (1 ticked)</summary>' in page

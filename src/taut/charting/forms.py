@@ -10,6 +10,7 @@ from taut.charting.models import (
     NeedleLot,
     NeedleProduct,
     PractitionerProfile,
+    ReportedVia,
     Timing,
     TreatmentSession,
     Twitch,
@@ -146,6 +147,20 @@ class AdverseEventForm(forms.Form):
         self.fields["severity"].choices = [  # type: ignore[attr-defined]
             (s.id, f"{s.id} — {s.definition}") for s in knowledge.severities
         ]
+
+
+class LateAdverseEventForm(AdverseEventForm):
+    """An adverse event reported after the note was signed (a phone call, a later visit)."""
+
+    reported_via = forms.ChoiceField(label="Reported via", choices=ReportedVia.choices)
+    reported_on = forms.DateField(
+        label="Reported on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label="What was reported", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["event", "severity", "reported_via", "reported_on", "description"]
 
 
 class AddendumForm(forms.Form):

@@ -23,11 +23,21 @@ def core_entry(entry: Any) -> CoreEntry:
         depth_mm=float(entry.depth_mm) if entry.depth_mm is not None else None,
         insertions=entry.insertions,
         stimulation=entry.technique != ELECTRICAL and entry.frequency_hz is not None,
+        needle_length_mm=_needle_length(entry),
     )
 
 
+def _needle_length(entry: Any) -> float | None:
+    lot = getattr(entry, "lot", None)
+    return float(lot.product.length_mm) if lot is not None else None
+
+
 def plan_of(session: Any, *, entries: list[Any] | None = None) -> SessionPlan:
-    rows = list(session.entries.order_by("pk")) if entries is None else entries
+    rows = (
+        entries
+        if entries is not None
+        else list(session.entries.select_related("lot__product").order_by("pk"))
+    )
     facts = session.screening.intake.facts
     return SessionPlan(
         entries=tuple(core_entry(e) for e in rows),

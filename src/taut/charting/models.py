@@ -218,6 +218,50 @@ class SessionAdverseEvent(models.Model):
         return f"{self.event} ({self.severity})"
 
 
+class ReportedVia(models.TextChoices):
+    DIARY = "diary", "Symptom diary (red-flag alert)"
+    PHONE = "phone", "Phone call"
+    VISIT = "visit", "At a later visit"
+    MESSAGE = "message", "Message or email"
+    OTHER = "other", "Other"
+
+
+class LateAdverseEvent(models.Model):
+    """An adverse event reported after the note was signed (a diary red flag, a phone call).
+
+    Its own record, linked to the signed session: the note and its own adverse events never
+    change. The dashboard counts it with the session's events (outcomes.rollups).
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="late_adverse_events"
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(max_length=40, help_text="An id of adverse_events.toml.")
+    severity = models.CharField(max_length=20)
+    reported_via = models.CharField(max_length=10, choices=ReportedVia.choices)
+    reported_on = models.DateField(help_text="The day the patient reported it (clinic's date).")
+    description = models.TextField(help_text="What the patient reported.")
+    action_taken = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["session", "event", "severity"], name="late_event_session"),
+            models.Index(fields=["clinic", "patient", "recorded_at"], name="late_event_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.severity}), reported after signing"
+
+
 class Addendum(models.Model):
     """A correction or addition to a signed note; the note itself never changes."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404
 
-from taut.charting.mapping import muscle_label, plan_of
+from taut.charting.mapping import core_entry, muscle_label, plan_of
 from taut.charting.models import (
     NeedleLot,
     NeedleProduct,
@@ -16,8 +16,9 @@ from taut.charting.models import (
     SessionStatus,
     TreatmentSession,
 )
+from taut.clinical.knowledge import load_knowledge
 from taut.clinical.referral import UnknownRegionError, rank_muscles
-from taut.clinical.safety import needling_warnings, reconcile_needles
+from taut.clinical.safety import EntryCheck, entry_check, needling_warnings, reconcile_needles
 from taut.clinics.models import Clinic, Membership
 from taut.patients.models import Patient
 
@@ -118,7 +119,39 @@ def session_overview(session: TreatmentSession) -> dict[str, Any]:
         "measures": list(session.measures.order_by("recorded_at")),
         "adverse_events": list(session.adverse_events.order_by("recorded_at")),
         "addenda": list(session.addenda.select_related("author").order_by("created_at")),
+        "late_adverse_events": late_events_of(session),
     }
+
+
+def late_events_of(session: TreatmentSession) -> list[dict[str, Any]]:
+    """Adverse events reported after signing, oldest first, with the event's name."""
+    labels = {e.id: e.label for e in load_knowledge().adverse_events}
+    rows = session.late_adverse_events.select_related("recorded_by").order_by("recorded_at")
+    return [{"row": row, "label": labels.get(row.event, row.event)} for row in rows]
+
+
+def entry_check_as_typed(
+    *, session: TreatmentSession, typed: dict[str, Any], lots: list[NeedleLot]
+) -> EntryCheck | None:
+    """What the needling form will refuse or warn about for the row being typed (before it is
+    saved), by the same core rules the service enforces; None until muscle, side and technique
+    are chosen. `typed` holds the entry form's fields that are valid so far."""
+    if not all(typed.get(name) for name in ("muscle", "side", "technique")):
+        return None
+    row = NeedlingEntry(
+        muscle=typed["muscle"],
+        side=typed["side"],
+        technique=typed["technique"],
+        needles_in=typed.get("needles_in") or 1,
+        depth_mm=typed.get("depth_mm"),
+        insertions=typed.get("insertions"),
+        frequency_hz=typed.get("frequency_hz"),
+    )
+    lot = next((lot for lot in lots if lot.pk == typed.get("lot_id")), None)
+    if lot is not None:
+        row.lot = lot
+    existing = list(session.entries.select_related("lot__product").order_by("pk"))
+    return entry_check(core_entry(row), plan_of(session, entries=existing))
 
 
 def lot_trace(*, lot_number: str) -> list[NeedlingEntry]:

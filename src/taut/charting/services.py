@@ -187,7 +187,7 @@ def entry_add(
     lot = _usable_lot(session, data.pop("lot_id"))
     entry = NeedlingEntry(clinic=session.clinic, session=session, lot=lot, **data)
     _electrical_consent(session, entry.technique, entry.frequency_hz is not None)
-    existing = list(session.entries.order_by("pk"))
+    existing = list(session.entries.select_related("lot__product").order_by("pk"))
     check = entry_check(core_entry(entry), plan_of(session, entries=existing))
     if check.refusals:
         raise SessionRefused([w.message for w in check.refusals])
@@ -290,7 +290,7 @@ def session_sign(
     _editable(session)
     if session.clinician_id != actor.pk:
         raise SessionRefused(["Only the clinician who treated the patient signs the note."])
-    entries = list(session.entries.order_by("pk"))
+    entries = list(session.entries.select_related("lot__product").order_by("pk"))
     plan = plan_of(session, entries=entries)
     count = reconcile_needles(plan.entries)
     if not count.complete:

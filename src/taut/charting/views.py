@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -21,11 +22,14 @@ from taut.charting.forms import (
     AdverseEventForm,
     ClassifyForm,
     EntryForm,
+    LateAdverseEventForm,
     MeasureForm,
     NotesForm,
 )
+from taut.charting.late_events import LateEventRefused, LateEventReport, late_adverse_event_record
 from taut.charting.models import TreatmentSession
 from taut.charting.selectors import (
+    entry_check_as_typed,
     get_entry_for,
     get_session_for,
     session_overview,
@@ -70,6 +74,9 @@ def _page(
         "measure_form": MeasureForm(),
         "event_form": AdverseEventForm(),
         "addendum_form": AddendumForm(),
+        "late_event_form": LateAdverseEventForm(
+            initial={"reported_on": _clinic_today(session), "reported_via": "phone"}
+        ),
         "classify_form": ClassifyForm(session=session),
         "condition_name": _condition_name(session.condition),
         "chart_regions": chart_context(session.pain_regions),
@@ -80,6 +87,10 @@ def _page(
         **forms,
     }
     return render(request, "charting/session.html", context, status=status)
+
+
+def _clinic_today(session: TreatmentSession) -> date:
+    return clock.today_in(session.zone)
 
 
 def _lots(session: TreatmentSession) -> list[Any]:
@@ -242,6 +253,26 @@ def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUI
 
 @require_POST
 @staff_required(Permission.CLINICAL_EDIT)
+def entry_check(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """The live check of the needling row being typed: what saving it would refuse or warn
+    about (htmx fills the form's check area; nothing is saved)."""
+    session = _session(request, patient_id, session_id)
+    form = EntryForm(request.POST, lots=_lots(session))
+    form.is_valid()  # the fields valid so far are enough for a check
+    check = None
+    if not session.is_signed:
+        check = entry_check_as_typed(session=session, typed=form.cleaned_data, lots=_lots(session))
+    typed_depth = bool(request.POST.get("depth_mm"))
+    depth_errors = [str(e) for e in form.errors.get("depth_mm", ())] if typed_depth else []
+    return render(
+        request, "charting/_entry_check.html", {"check": check, "depth_errors": depth_errors}
+    )
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
 def entry_count(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID, entry_id: int
 ) -> HttpResponse:
@@ -336,6 +367,31 @@ def addendum_add(
     else:
         messages.error(request, "Write the addendum.")
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+
+
+@require_POST
+@staff_required(Permission.CLINICAL_EDIT)
+def late_event_add(
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
+    """An adverse event reported after signing: a record of its own, linked to the note."""
+    session = _session(request, patient_id, session_id)
+    form = LateAdverseEventForm(request.POST)
+    if form.is_valid():
+        try:
+            late_adverse_event_record(
+                request=request,
+                actor=request.user,
+                session=session,
+                report=LateEventReport(**form.cleaned_data),
+                today=_clinic_today(session),
+            )
+        except LateEventRefused as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
+        else:
+            messages.success(request, "Adverse event recorded. The signed note is unchanged.")
+            return redirect("charting:session", patient_id=patient_id, session_id=session_id)
+    return _page(request, session, status=400, late_event_form=form)
 
 
 @staff_required(Permission.CLINICAL_VIEW)

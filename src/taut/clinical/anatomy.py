@@ -83,6 +83,15 @@ class Note(Cited):
     text: Text
 
 
+class SafeDepth(Cited):
+    """The deepest insertion a source advises for the muscle; the charting screen refuses a
+    recorded depth beyond it. Only where a source states such a limit (never derived here)."""
+
+    max_mm: float = Field(gt=0)
+    advice: Text  # what the source advises, in a sentence the clinician reads
+    population: Text  # whom the figure was measured in
+
+
 class Muscle(Frozen):
     id: Id
     name: Text
@@ -97,6 +106,7 @@ class Muscle(Frozen):
     lung: LungSafety
     neurovascular: tuple[Hazard, ...] = ()
     technique_notes: tuple[Note, ...] = ()
+    safe_depth: SafeDepth | None = None
 
     @property
     def lung_risk(self) -> LungRisk:

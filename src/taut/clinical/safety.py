@@ -1,10 +1,14 @@
 """Charting safety: a needling plan -> live warnings and refusals; needle count reconciliation.
 
-    entry = NeedlingEntry("upper_trapezius", Side.LEFT, "deep", needles_in=2)
+    entry = NeedlingEntry("upper_trapezius", Side.LEFT, "deep", needles_in=2, depth_mm=15,
+                          needle_length_mm=40)
     plan = SessionPlan(entries=(entry,), first_session=True, screening=screening)
     needling_warnings(plan)          # every warning of the session, refusals first
     entry_check(entry, plan)         # what the form shows beside one row: refusals, warnings
     reconcile_needles(plan.entries)  # .complete is False -> the note cannot be signed
+
+A recorded depth is refused when it is deeper than the needle is long, or deeper than the
+muscle's safe depth where muscles.toml gives one (a limit a publication states, with its source).
 
 Every warning is built from the knowledge data (muscles.toml, techniques.toml,
 adverse_events.toml) or from a screening finding (contraindications.toml), and carries their
@@ -63,6 +67,8 @@ class WarningCode(StrEnum):
     FIRST_SESSION_HEAD_NECK = "first_session_head_neck"
     BLEEDING_DEEP_MUSCLE = "bleeding_deep_muscle"
     SCREENING_PRECAUTION = "screening_precaution"
+    DEPTH_BEYOND_NEEDLE = "depth_beyond_needle"
+    DEPTH_BEYOND_SAFE_DEPTH = "depth_beyond_safe_depth"
     TECHNIQUE_NOTE = "technique_note"
 
 
@@ -81,6 +87,7 @@ class NeedlingEntry:
     depth_mm: float | None = None
     insertions: int | None = None
     stimulation: bool = False  # current through the needles with a non-electrical technique
+    needle_length_mm: float | None = None  # of the needle used; None: not known
 
     def __post_init__(self) -> None:
         try:
@@ -100,10 +107,19 @@ class NeedlingEntry:
             raise ChartingError(
                 "depth_mm", f"expected a depth of 0 mm or more, got {self.depth_mm!r}"
             )
+        if self.needle_length_mm is not None and not _positive_number(self.needle_length_mm):
+            raise ChartingError(
+                "needle_length_mm",
+                f"expected a needle length above 0 mm, got {self.needle_length_mm!r}",
+            )
 
     @property
     def electrical(self) -> bool:
         return self.technique == ELECTRICAL or self.stimulation
+
+
+def _positive_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
 
 
 def _count(name: str, value: object) -> None:
@@ -272,6 +288,51 @@ def _technique_hit(entry: NeedlingEntry, finding: Finding) -> str | None:
     return None
 
 
+def _depth_limits(
+    entry: NeedlingEntry, muscle: Muscle, plan: SessionPlan, knowledge: Knowledge
+) -> Iterator[SafetyWarning]:
+    """A recorded depth deeper than the needle's length, or than the muscle's safe depth."""
+    depth = entry.depth_mm
+    if depth is None:
+        return
+    length = entry.needle_length_mm
+    if length is not None and depth > length:
+        rule = _practice(knowledge, "depth_within_needle")
+        yield SafetyWarning(
+            code=WarningCode.DEPTH_BEYOND_NEEDLE,
+            severity=Severity.REFUSE,
+            message=(
+                f"{_name(muscle, entry.side)}: a depth of {depth:g} mm is deeper than the "
+                f"needle is long ({length:g} mm)."
+            ),
+            advice=rule.text,
+            source=rule.source,
+            evidence=rule.evidence,
+            muscle=muscle.id,
+            side=entry.side,
+            details=(f"depth {depth:g} mm, needle {length:g} mm",),
+        )
+    limit = muscle.safe_depth
+    if limit is not None and depth > limit.max_mm:
+        yield SafetyWarning(
+            code=WarningCode.DEPTH_BEYOND_SAFE_DEPTH,
+            severity=Severity.REFUSE,
+            message=(
+                f"{_name(muscle, entry.side)}: a depth of {depth:g} mm is beyond the safe depth "
+                f"of {limit.max_mm:g} mm for this muscle."
+            ),
+            advice=(
+                f"{limit.advice} If the needle did go deeper, leave the depth empty, describe "
+                "it in the note and record any adverse event."
+            ),
+            source=limit.source,
+            evidence=limit.evidence,
+            muscle=muscle.id,
+            side=entry.side,
+            details=(f"safe depth {limit.max_mm:g} mm ({limit.population})",),
+        )
+
+
 def _electrical_device(
     entry: NeedlingEntry, muscle: Muscle, plan: SessionPlan, knowledge: Knowledge
 ) -> Iterator[SafetyWarning]:
@@ -425,6 +486,7 @@ def _technique_notes(
 
 ENTRY_RULES: tuple[EntryRule, ...] = (
     _screening_limits,
+    _depth_limits,
     _electrical_device,
     _lung,
     _neurovascular,

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from taut.clinical.diary import SORENESS_MAX, DiaryAnswers, load_diary
-from taut.diary.services import ACTION_MIN_LENGTH
+from taut.clinical.knowledge import load_knowledge
+from taut.diary.services import ACTION_MIN_LENGTH, AlertEvent
 
 
 class DiaryForm(forms.Form):
@@ -64,6 +65,12 @@ class DiaryForm(forms.Form):
         )
 
 
+RECORD_CHOICES = [
+    ("yes", "Yes: record it as an adverse event of the session"),
+    ("no", "No: the warning signs were not an adverse event of the needling"),
+]
+
+
 class CloseAlertForm(forms.Form):
     action_taken = forms.CharField(
         label="What was done",
@@ -74,3 +81,50 @@ class CloseAlertForm(forms.Form):
         "the patient went and was seen.",
         error_messages={"required": "Say what was done before closing the alert."},
     )
+    record_event = forms.ChoiceField(
+        label="Record an adverse event for the session?",
+        choices=RECORD_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="The signed note stays as it is; the event becomes a record of its own, linked "
+        "to the session, and counts in the clinic's adverse-event rates instead of what the "
+        "patient's warning signs suggested. Record a second event from the session page.",
+        error_messages={"required": "Say whether to record an adverse event."},
+    )
+    event = forms.ChoiceField(label="Adverse event", required=False)
+    severity = forms.ChoiceField(required=False)
+    description = forms.CharField(
+        label="What was reported",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        knowledge = load_knowledge()
+        self.fields["event"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose the event"),
+            *[(e.id, e.label) for e in knowledge.adverse_events if not e.aggregate],
+        ]
+        self.fields["severity"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose the severity"),
+            *[(s.id, f"{s.id} — {s.definition}") for s in knowledge.severities],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("record_event") == "yes":
+            for name, message in (
+                ("event", "Choose the adverse event to record."),
+                ("severity", "Choose its severity."),
+                ("description", "Describe what the patient reported."),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+    def adverse_event(self) -> AlertEvent | None:
+        data = self.cleaned_data
+        if data["record_event"] != "yes":
+            return None
+        return AlertEvent(data["event"], data["severity"], data["description"])

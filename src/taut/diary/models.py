@@ -118,6 +118,20 @@ class ReportedEvent(models.Model):
     severity = models.CharField(max_length=20)
     because = models.CharField(max_length=300, blank=True)
     reported_at = models.DateTimeField()
+    # A clinician's review (when closing the red-flag alert the report opened) settles it: either
+    # confirmed as a structured adverse event (charting.LateAdverseEvent, counted instead of this
+    # report) or judged not an adverse event of the needling. A reviewed report is not counted.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_as = models.ForeignKey(
+        "charting.LateAdverseEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patient_reports",
+    )
 
     objects = ScopedManager()
 
@@ -148,6 +162,14 @@ class RedFlagAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action_taken = models.TextField(blank=True)
+    adverse_event = models.OneToOneField(
+        "charting.LateAdverseEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alert",
+        help_text="The adverse event recorded when the alert was closed, if any.",
+    )
 
     objects = ScopedManager()
 

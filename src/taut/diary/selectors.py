@@ -201,7 +201,9 @@ def get_alert_for(*, membership: Membership, public_id: uuid.UUID | str) -> RedF
     alert = (
         RedFlagAlert.objects.for_clinic(membership.clinic_id)
         .filter(public_id=public_id)
-        .select_related("patient", "session__clinician", "entry", "closed_by", "clinic")
+        .select_related(
+            "patient", "session__clinician", "entry", "closed_by", "clinic", "adverse_event"
+        )
         .first()
     )
     if alert is None:
@@ -223,6 +225,26 @@ def alert_flags(alert: RedFlagAlert) -> list[dict[str, Any]]:
         }
         for flag in (content.red_flag(flag_id) for flag_id in alert.flags)
     ]
+
+
+def alert_event_prefill(alert: RedFlagAlert) -> dict[str, str]:
+    """The adverse event the closing form suggests: the most urgent flag's event and severity,
+    and what the patient reported, in the diary's words. The clinician corrects any of it."""
+    content = load_diary()
+    flags = [content.red_flag(flag_id) for flag_id in alert.flags]
+    ticked = "; ".join(flag.text for flag in flags)
+    described = (
+        f"Symptom diary, {alert.entry.hours_after:.0f} h after the session: "
+        f"warning signs ticked: {ticked}."
+    )
+    if alert.entry.other_symptoms:
+        described += f" In the patient's words: {alert.entry.other_symptoms}"
+    first = flags[0] if flags else None
+    return {
+        "event": first.event if first else "",
+        "severity": str(first.severity) if first else "",
+        "description": described,
+    }
 
 
 # --- for the outcomes dashboard and page -------------------------------------------------------

@@ -6,6 +6,7 @@ What the answers mean (events, red flags, advice) is decided by the clinical cor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,8 @@ from django.urls import reverse
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.charting.models import TreatmentSession
+from taut.charting.late_events import LateEventRefused, LateEventReport, late_adverse_event_record
+from taut.charting.models import LateAdverseEvent, ReportedVia, TreatmentSession
 from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import (
     Assessment,
@@ -256,21 +258,50 @@ def diary_entry_submit(
     return entry, assessment
 
 
+@dataclass(frozen=True)
+class AlertEvent:
+    """The adverse event a clinician records when closing an alert (pre-filled from its flags)."""
+
+    event: str
+    severity: str
+    description: str
+
+
 @transaction.atomic
 def alert_close(
-    *, request: HttpRequest | None, actor: Any, alert: RedFlagAlert, action_taken: str
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    alert: RedFlagAlert,
+    action_taken: str,
+    adverse_event: AlertEvent | None,
+    now: datetime | None = None,
 ) -> RedFlagAlert:
-    """Close an alert with what was done; a closed alert stays in the history as it was."""
-    alert = RedFlagAlert.objects.select_for_update().select_related("patient").get(pk=alert.pk)
+    """Close an alert with what was done, and settle what the patient reported with it: recorded
+    as an adverse event of the signed session (`adverse_event`), or judged not one (None).
+    A closed alert stays in the history as it was."""
+    alert = (
+        RedFlagAlert.objects.select_for_update()
+        .select_related("patient", "session", "entry", "clinic")
+        .get(pk=alert.pk)
+    )
     if not alert.is_open:
         raise DiaryRefused(["This alert is already closed."])
     text = action_taken.strip()
     if len(text) < ACTION_MIN_LENGTH:
         raise DiaryRefused(["Say what was done before closing the alert."])
-    alert.closed_at = clock.now()
+    now = now or clock.now()
+    recorded = None
+    if adverse_event is not None:
+        recorded = _record_alert_event(request, actor, alert, adverse_event, text, now)
+    alert.closed_at = now
     alert.closed_by = actor
     alert.action_taken = text
-    alert.save(update_fields=["closed_at", "closed_by", "action_taken"])
+    alert.adverse_event = recorded
+    alert.save(update_fields=["closed_at", "closed_by", "action_taken", "adverse_event"])
+    reviewed = _settle_reports(alert, actor, now, recorded)
+    if reviewed:
+        rollups.events_reported(alert.session)
     audit_record(
         request=request,
         actor=actor,
@@ -278,6 +309,62 @@ def alert_close(
         action=Action.UPDATE,
         object_type="red_flag_alert",
         object_id=str(alert.public_id),
-        detail={"patient": str(alert.patient.public_id), "closed": True},
+        detail={
+            "patient": str(alert.patient.public_id),
+            "closed": True,
+            "adverse_event": str(recorded.public_id) if recorded else None,
+            "reports_reviewed": reviewed,
+        },
     )
     return alert
+
+
+def _settle_reports(
+    alert: RedFlagAlert, actor: Any, now: datetime, recorded: LateAdverseEvent | None
+) -> int:
+    """The patient's reports of the alert's red flags are reviewed: the one of the recorded
+    event is confirmed as that record (which is counted instead); the others were judged not
+    adverse events (another one that did happen is recorded from the session page)."""
+    reports = ReportedEvent.objects.filter(
+        entry=alert.entry, event__in=flag_events(alert), reviewed_at__isnull=True
+    )
+    confirmed = 0
+    if recorded is not None:
+        confirmed = reports.filter(event=recorded.event).update(
+            reviewed_at=now, reviewed_by=actor, confirmed_as=recorded
+        )
+    return confirmed + reports.update(reviewed_at=now, reviewed_by=actor)
+
+
+def flag_events(alert: RedFlagAlert) -> list[str]:
+    """The adverse events the alert's red flags suggest, most urgent flag first."""
+    content = load_diary()
+    return list(dict.fromkeys(content.red_flag(flag_id).event for flag_id in alert.flags))
+
+
+def _record_alert_event(
+    request: HttpRequest | None,
+    actor: Any,
+    alert: RedFlagAlert,
+    chosen: AlertEvent,
+    action: str,
+    now: datetime,
+) -> LateAdverseEvent:
+    zone = alert.clinic.zone
+    try:
+        return late_adverse_event_record(
+            request=request,
+            actor=actor,
+            session=alert.session,
+            report=LateEventReport(
+                event=chosen.event,
+                severity=chosen.severity,
+                reported_via=ReportedVia.DIARY,
+                reported_on=alert.opened_at.astimezone(zone).date(),
+                description=chosen.description,
+                action_taken=action,
+            ),
+            today=now.astimezone(zone).date(),
+        )
+    except LateEventRefused as refusal:
+        raise DiaryRefused(list(refusal.reasons)) from refusal

@@ -17,9 +17,11 @@ from taut.diary import services
 from taut.diary.forms import CloseAlertForm
 from taut.diary.models import RedFlagAlert
 from taut.diary.selectors import (
+    alert_event_prefill,
     alert_flags,
     closed_alerts_for,
     entry_answers,
+    event_label,
     get_alert_for,
     open_alerts_for,
     session_diary,
@@ -56,6 +58,9 @@ def _alert_page(
         "answers": entry_answers(alert.entry),
         "diary": diary,
         "form": form,
+        "recorded_event_label": event_label(alert.adverse_event.event)
+        if alert.adverse_event
+        else "",
     }
     return render(request, "diary/alert.html", context, status=status)
 
@@ -69,7 +74,7 @@ def alert_detail(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
         object_type="red_flag_alert",
         object_id=str(alert.public_id),
     )
-    return _alert_page(request, alert, CloseAlertForm())
+    return _alert_page(request, alert, CloseAlertForm(initial=alert_event_prefill(alert)))
 
 
 @require_POST
@@ -84,10 +89,12 @@ def alert_close(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
                 actor=request.user,
                 alert=alert,
                 action_taken=form.cleaned_data["action_taken"],
+                adverse_event=form.adverse_event(),
             )
         except services.DiaryRefused as refusal:
             form.add_error(None, " ".join(refusal.reasons))
         else:
-            messages.success(request, "Alert closed. It stays in the alert history.")
+            recorded = " and the adverse event recorded" if form.adverse_event() else ""
+            messages.success(request, f"Alert closed{recorded}. It stays in the alert history.")
             return redirect("diary:alert", alert_id=alert.public_id)
     return _alert_page(request, alert, form)

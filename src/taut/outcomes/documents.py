@@ -13,7 +13,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from taut.charting.mapping import muscle_label
-from taut.charting.models import NeedlingEntry, SessionAdverseEvent
+from taut.charting.models import LateAdverseEvent, NeedlingEntry, SessionAdverseEvent
 from taut.clinical.knowledge import load_knowledge
 from taut.outcomes.selectors import PatientOutcomes
 
@@ -24,7 +24,8 @@ DOCUMENTS = {
 
 
 def session_details(outcomes: PatientOutcomes) -> list[dict[str, Any]]:
-    """Each signed session with what was needled and any adverse event (two bounded queries)."""
+    """Each signed session with what was needled and any adverse event, including those reported
+    after signing (three bounded queries)."""
     ids = [row.session.pk for row in outcomes.sessions]
     clinic = outcomes.patient.clinic_id
     needled: dict[int, list[str]] = defaultdict(list)
@@ -47,6 +48,14 @@ def session_details(outcomes: PatientOutcomes) -> list[dict[str, Any]]:
         .values("session_id", "event", "severity")
     ):
         events[a["session_id"]].append(f"{labels.get(a['event'], a['event'])} ({a['severity']})")
+    for a in (
+        LateAdverseEvent.objects.for_clinic(clinic)
+        .filter(session_id__in=ids)
+        .order_by("recorded_at")
+        .values("session_id", "event", "severity")
+    ):
+        label = labels.get(a["event"], a["event"])
+        events[a["session_id"]].append(f"{label} ({a['severity']}, reported after the session)")
     return [
         {
             "number": row.number,

@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from taut.charting.models import (
+    LateAdverseEvent,
     Measure,
     NeedlingEntry,
     SessionAdverseEvent,
@@ -218,22 +219,30 @@ def _use_rows(sessions: QuerySet[TreatmentSession]) -> Iterator[UseTally]:
 
 
 def _event_rows(sessions: QuerySet[TreatmentSession]) -> Iterator[EventTally]:
-    """Clinician-recorded and patient-reported events together: a treatment with the same event
-    in both (or reported at 24 and 48 hours) counts once as a treatment, each record as a report;
-    and once more per severity under ANY_EVENT."""
+    """Events recorded in the session, recorded after signing, and reported by the patient (not
+    yet reviewed) together: a treatment with the same event in several (or reported at 24 and 48
+    hours) counts once as a treatment, each record as a report; and once more per severity under
+    ANY_EVENT."""
     recorded = SessionAdverseEvent.objects.filter(session__in=sessions).values_list(
         "session_id", "event", "severity"
     )
-    reported = ReportedEvent.objects.filter(session__in=sessions).values_list(
+    later = LateAdverseEvent.objects.filter(session__in=sessions).values_list(
         "session_id", "event", "severity"
     )
+    # A patient's report a clinician has reviewed is settled: confirmed as a LateAdverseEvent
+    # (counted above) or judged not an adverse event.
+    reported = ReportedEvent.objects.filter(
+        session__in=sessions, reviewed_at__isnull=True
+    ).values_list("session_id", "event", "severity")
     recorded_sql, recorded_params = recorded.query.sql_with_params()
+    later_sql, later_params = later.query.sql_with_params()
     reported_sql, reported_params = reported.query.sql_with_params()
     table = TreatmentSession._meta.db_table
     keys = "s.clinic_id, s.date_of_service, s.location_id, s.clinician_id"
-    # Both halves are the ORM's own parametrised SQL; nothing from a request is pasted in.
+    # The parts are the ORM's own parametrised SQL; nothing from a request is pasted in.
     events = (
         f"SELECT recorded.* FROM ({recorded_sql}) AS recorded "  # noqa: S608
+        f"UNION ALL SELECT later.* FROM ({later_sql}) AS later "
         f"UNION ALL SELECT reported.* FROM ({reported_sql}) AS reported"
     )
     sql = f"""WITH e AS ({events})
@@ -245,7 +254,7 @@ def _event_rows(sessions: QuerySet[TreatmentSession]) -> Iterator[EventTally]:
         FROM e JOIN {table} s ON s.id = e.session_id
        GROUP BY {keys}, e.severity"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*recorded_params, *reported_params])
+        cursor.execute(sql, [*recorded_params, *later_params, *reported_params])
         for clinic, day, location, clinician, event, severity, treatments, reports in cursor:
             yield EventTally(
                 clinic_id=clinic,

@@ -518,9 +518,10 @@ class EventCount:
 
 def adverse_event_counts(clinic: Clinic, filters: DashboardFilter) -> list[EventCount]:
     """Adverse events by type and severity over the filtered treatments: THE one place they are
-    counted. Clinician-recorded and patient-reported events are counted together (rollups.py); a
-    treatment with the same event in both (or reported at 24 and 48 hours) counts once as a
-    treatment, and each record as a report."""
+    counted. Events recorded in the session, recorded after signing, and reported by the patient
+    (until a clinician reviews the report) are counted together (rollups.py); a treatment with the
+    same event in several (or reported at 24 and 48 hours) counts once as a treatment, and each
+    record as a report."""
     rows = (
         _tallies(EventTally, clinic, filters)
         .exclude(event=ANY_EVENT)

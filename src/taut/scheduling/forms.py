@@ -19,12 +19,18 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class SlotSearchForm(forms.Form):
-    """What to look for: a type of visit, a practitioner (or anyone), a day."""
+    """What to look for: a type of visit, a practitioner (or anyone), a location (or any, where
+    the clinic has several), a day."""
 
     appointment_type = forms.ModelChoiceField(
         queryset=AppointmentType.objects.none(), label="Visit"
     )
     practitioner = forms.ChoiceField(label="With", required=False)
+    location = forms.ChoiceField(
+        label="Where",
+        required=False,
+        error_messages={"invalid_choice": "Where: choose one of the clinic's locations."},
+    )
     day = forms.DateField(label="Day", widget=DATE_INPUT)
 
     def __init__(
@@ -34,10 +40,19 @@ class SlotSearchForm(forms.Form):
         practitioners: list[Any],
         today: dt.date,
         days_ahead: int = 365,
+        locations: list[Location] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.today, self.days_ahead = today, days_ahead
+        self.locations = {str(loc.public_id): loc for loc in locations or []}
+        if len(self.locations) < 2:
+            del self.fields["location"]  # one place: nothing to choose
+        else:
+            self.fields["location"].choices = [  # type: ignore[attr-defined]
+                ("", "Any location"),
+                *[(key, loc.name) for key, loc in self.locations.items()],
+            ]
         self.fields["appointment_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["practitioner"].choices = [("", "Anyone available")] + [  # type: ignore[attr-defined]
             (str(p.public_id), p.get_full_name() or p.get_username()) for p in practitioners
@@ -51,6 +66,9 @@ class SlotSearchForm(forms.Form):
         if day > self.today + dt.timedelta(days=self.days_ahead):
             raise forms.ValidationError(f"Bookings open at most {self.days_ahead} days ahead.")
         return day
+
+    def chosen_location(self) -> Location | None:
+        return self.locations.get(self.cleaned_data.get("location") or "")
 
     def chosen_practitioners(self) -> list[Any]:
         chosen = self.cleaned_data.get("practitioner") or ""

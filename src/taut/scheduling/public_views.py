@@ -15,6 +15,7 @@ from taut.patients.selectors import patient_for_portal_user
 from taut.scheduling.availability import appointment_types_for, policy_for, practitioners_of
 from taut.scheduling.forms import OnlinePatientForm, SlotChoiceForm
 from taut.scheduling.models import AppointmentType
+from taut.scheduling.selectors import online_booking_just_made
 from taut.scheduling.services import BookingRefused
 from taut.scheduling.services.online import online_booking_make
 from taut.scheduling.services.setup import scheduling_defaults_ensure
@@ -115,9 +116,8 @@ def booking_details(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 
 def booking_done(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    """The confirmation repeats what was booked: the visit, when, where and with whom (the booking
+    this browser just made, kept in its session; never a name)."""
     clinic = get_object_or_404(Clinic, slug=clinic_slug)
-    return render(
-        request,
-        "scheduling/public_done.html",
-        {"clinic": clinic, "booked": bool(request.session.get("booked"))},
-    )
+    booked = online_booking_just_made(clinic=clinic, public_id=request.session.get("booked"))
+    return render(request, "scheduling/public_done.html", {"clinic": clinic, "booked": booked})

@@ -13,7 +13,7 @@ from taut.clinical import scheduling as core
 from taut.clinics.models import Clinic, Location, Membership
 from taut.patients.models import Patient
 from taut.scheduling.models import Appointment, CalendarFeed, CarePlan, CarePlanStatus
-from taut.scheduling.models.appointments import HOLDING
+from taut.scheduling.models.appointments import HOLDING, AppointmentStatus
 
 
 def _appointments(clinic: Clinic | int) -> Any:
@@ -40,6 +40,14 @@ def appointment_of_patient(*, patient: Patient, public_id: uuid.UUID | str) -> A
 class PatientAppointments:
     upcoming: list[Appointment]
     past: list[Appointment]
+
+    @property
+    def late_cancellations(self) -> int:
+        return sum(1 for a in self.past if a.cancellation_class == "late")
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for a in self.past if a.status == AppointmentStatus.NO_SHOW)
 
 
 def appointments_of_patient(*, patient: Patient, now: dt.datetime) -> PatientAppointments:
@@ -179,3 +187,14 @@ def plan_progress(*, plan: CarePlan, now: dt.datetime) -> PlanProgress:
 
 def care_plans_of(*, patient: Patient) -> list[CarePlan]:
     return list(CarePlan.objects.for_clinic(patient.clinic_id).filter(patient=patient))
+
+
+def online_booking_just_made(*, clinic: Clinic, public_id: object) -> Appointment | None:
+    """The booking a visitor's browser session just made at this clinic, for its confirmation."""
+    if not public_id:
+        return None
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return _appointments(clinic).filter(public_id=wanted).first()

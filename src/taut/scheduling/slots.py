@@ -51,6 +51,7 @@ def search_slots(
         practitioners=practitioners,
         today=today,
         days_ahead=days_ahead,
+        locations=list(Location.objects.for_clinic(clinic).filter(is_active=True).order_by("name")),
         initial={"day": today + dt.timedelta(days=1), "appointment_type": appointment_type},
     )
     if params is None or not form.is_valid():
@@ -63,6 +64,9 @@ def search_slots(
         practitioners=form.chosen_practitioners(),
         min_notice_minutes=min_notice_minutes,
     )
+    where = form.chosen_location()
+    if where is not None:
+        slots = [found for found in slots if found.location.pk == where.pk]
     return SlotSearch(form, slots, True)
 
 

@@ -30,6 +30,24 @@ def _region_choices(knowledge: Knowledge) -> list[tuple[str, list[tuple[str, str
     return list(groups.items())
 
 
+class RegionCheckboxes(forms.CheckboxSelectMultiple):
+    """Body areas as grouped checkboxes: a phone has no Ctrl key for a multiple select."""
+
+    template_name = "screening/widgets/region_checkboxes.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            {
+                "name": group,
+                "options": options,
+                "marked": sum(1 for option in options if option["selected"]),
+            }
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
 def _field_for(question: Any, knowledge: Knowledge) -> forms.Field:
     label = question.text
     kind = str(question.type)
@@ -54,10 +72,10 @@ def _field_for(question: Any, knowledge: Knowledge) -> forms.Field:
             label=label,
             required=False,
             choices=[(NO_AREAS, "None: no such areas"), *_region_choices(knowledge)],
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            widget=RegionCheckboxes,
             help_text=question.help
-            or "Choose “None” or every area that applies (Ctrl or ⌘ for several). "
-            "Leaving it empty leaves the question unanswered.",
+            or "Tick “None”, or open each part of the body that is affected and tick the areas. "
+            "Leaving them all empty leaves the question unanswered.",
         )
     return forms.ChoiceField(
         label=label,

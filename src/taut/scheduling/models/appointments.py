@@ -24,6 +24,11 @@ class AppointmentStatus(models.TextChoices):
 HOLDING = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
 
 
+# The classes of clinical/scheduling.py's classify_cancellation, as stored and as read.
+LATE_CLASSES = ("late", "no_show")
+CANCELLED_LABELS = {"late": "Cancelled late", "on_time": "Cancelled in time"}
+
+
 class BookingChannel(models.TextChoices):
     DESK = "desk", "Front desk"
     ONLINE = "online", "Online"
@@ -106,6 +111,18 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in HOLDING
+
+    @property
+    def late(self) -> bool:
+        """Cancelled inside the notice period, or missed: the late fee may apply."""
+        return self.cancellation_class in LATE_CLASSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as the desk reads it: a cancellation says whether it came in time."""
+        if self.status == AppointmentStatus.CANCELLED and self.cancellation_class:
+            return CANCELLED_LABELS.get(self.cancellation_class, self.get_status_display())
+        return self.get_status_display()
 
     @property
     def about(self) -> str:

@@ -62,6 +62,28 @@
     });
     // The browser may restore checkbox state on back/forward navigation: draw what is checked.
     boxes.forEach(show);
+    zoomable(chart);
+  };
+
+  // "Zoom in" draws the chart large enough for every region to be a 24 px target, inside a frame
+  // that scrolls on its own (the page never scrolls sideways), starting at the front figure.
+  const zoomable = (chart) => {
+    const tools = chart.querySelector("[data-bodychart-tools]");
+    const button = tools && tools.querySelector("[data-bodychart-zoom]");
+    const frame = chart.querySelector(".bodychart-frame");
+    if (!button || !frame) return;
+    tools.hidden = false;
+    button.addEventListener("click", () => {
+      const zoomed = !chart.classList.contains("bodychart-zoomed");
+      chart.classList.toggle("bodychart-zoomed", zoomed);
+      button.setAttribute("aria-pressed", zoomed ? "true" : "false");
+      const front = chart.querySelector(".bodychart-front");
+      if (!zoomed || !front) return;
+      const box = front.getBoundingClientRect();
+      const origin = frame.getBoundingClientRect();
+      frame.scrollLeft += box.left - origin.left + box.width / 2 - frame.clientWidth / 2;
+      frame.scrollTop = 0;
+    });
   };
 
   const scan = (root) => {

@@ -4,6 +4,26 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (focusTarget) focusTarget.focus();
 });
 
+// The main menu folds behind a "Menu" button on narrow screens (taut.css decides the width; the
+// button is only shown there). Without this script the button stays hidden and the list wraps.
+(() => {
+  const nav = document.querySelector("[data-nav]");
+  const button = nav && nav.querySelector(".nav-toggle");
+  if (!button) return;
+  const setOpen = (open) => {
+    nav.classList.toggle("nav-open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  button.hidden = false;
+  nav.classList.add("nav-enhanced");
+  button.addEventListener("click", () => setOpen(!nav.classList.contains("nav-open")));
+  nav.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !nav.classList.contains("nav-open")) return;
+    setOpen(false);
+    button.focus();
+  });
+})();
+
 // Conditional questions: a field whose input carries data-show-if="fact:op:value" is shown only
 // while the answer to `fact` satisfies the condition. Without this script every question shows
 // and the server ignores answers to questions that do not apply.
@@ -48,6 +68,8 @@ document.addEventListener("click", (event) => {
   if (!form) return;
   form.querySelector("[name=muscle]").value = button.dataset.addMuscle;
   form.querySelector("[name=side]").value = button.dataset.addSide;
+  // The live check of the row listens for changes of the form.
+  form.dispatchEvent(new Event("change", { bubbles: true }));
   form.scrollIntoView({ behavior: "smooth", block: "center" });
   form.querySelector("[name=needles_in]").focus();
 });
