@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.test import Client
 
+from taut.audit.guards import install_guards, remove_guards
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.patients.models import Patient
@@ -63,6 +67,36 @@ def make_clinic(slug: str) -> Clinic:
     )
     Location.objects.create(clinic=clinic, name=f"{slug.upper()} main")
     return clinic
+
+
+def _flushes_afterwards(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_guards_lifted_for_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a transactional test, Django empties every table with DELETE on SQLite, which the
+    audit log's guards refuse (as they should). Lift them for that flush only: this fixture's
+    teardown runs just before the flush, and the flush's post_migrate puts them back."""
+    if not _flushes_afterwards(request):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so torn down after this
+    yield
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        remove_guards(connection)
+
+
+@receiver(post_migrate)
+def _audit_guards_back_after_a_flush(sender: Any, using: str, **kwargs: Any) -> None:
+    if sender.name == "taut.audit":
+        from django.db import connections
+
+        install_guards(connections[using])
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,6 +94,7 @@ class Target:
     var_dir: Path
     database_url: str = ""
     pg_name: str = ""
+    src: Path = SRC  # the code the servers and the database steps run
 
     def env(self) -> dict[str, str]:
         env = {
@@ -105,7 +107,8 @@ class Target:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             TAUT_VAR_DIR=str(self.var_dir),
             DJANGO_SETTINGS_MODULE="taut.clinic.settings",
-            PYTHONPATH=str(SRC),
+            PYTHONPATH=str(self.src),
+            BENCH_SRC=str(self.src),
             TAUT_LOG_LEVEL="ERROR",
         )
         if self.database_url:
@@ -117,20 +120,45 @@ class Target:
         return self.var_dir / "taut.sqlite3"
 
 
-def make_target(engine: str, pg_name: str) -> Target:
+def make_target(engine: str, pg_name: str, src: Path = SRC) -> Target:
     var_dir = Path(tempfile.mkdtemp(prefix=f"taut-bench-{engine}-"))
     if engine == "postgres":
-        return Target(engine, var_dir, fresh_postgres(pg_name), pg_name)
-    return Target(engine, var_dir)
+        return Target(engine, var_dir, fresh_postgres(pg_name), pg_name, src)
+    return Target(engine, var_dir, src=src)
 
 
-def django_side(target: Target, *args: str) -> dict[str, Any]:
+def django_side(target: Target, *args: str, **env: str) -> dict[str, Any]:
     """Run bench/load/djangoside.py in a child process against the target; its JSON answer."""
     out = target.var_dir / f"answer-{args[0]}.json"
     command = [sys.executable, str(ROOT / "bench" / "load" / "djangoside.py"), *args, str(out)]
-    subprocess.run(command, env=target.env(), check=True, cwd=target.var_dir)  # noqa: S603
+    environment = {**target.env(), **env}
+    subprocess.run(command, env=environment, check=True, cwd=target.var_dir)  # noqa: S603
     answer: dict[str, Any] = json.loads(out.read_text())
     return answer
+
+
+def postgres_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        return bool(
+            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        )
+
+
+def clone_target(seed: Target, engine: str, pg_name: str, src: Path) -> Target:
+    """A copy of a prepared database (PostgreSQL: CREATE DATABASE ... TEMPLATE; SQLite: the
+    file), so that several runs start from the same data without seeding it again."""
+    var_dir = Path(tempfile.mkdtemp(prefix=f"taut-bench-{engine}-"))
+    if engine == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{pg_name}" TEMPLATE "{seed.pg_name}"')
+        return Target(engine, var_dir, f"{PG_SERVER}/{pg_name}", pg_name, src)
+    shutil.copyfile(seed.sqlite_path, var_dir / "taut.sqlite3")
+    return Target(engine, var_dir, src=src)
 
 
 @dataclass

@@ -73,7 +73,7 @@ def test_each_save_is_audited_and_kept_as_a_version(world: World) -> None:
         (2, "Second wording."),
     ]
     entries = AuditEntry.objects.filter(object_type="education_page", clinic=world.clinic_a)
-    assert [(e.action, e.detail["version"]) for e in entries.order_by("sequence")] == [
+    assert [(e.action, e.detail["version"]) for e in entries.order_by("pk")] == [
         ("create", 1),
         ("update", 2),
     ]

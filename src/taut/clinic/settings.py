@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "taut.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,13 +134,15 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (reminders, diary prompts, bulk exports) goes through django-tasks on the
-# database backend, so no broker is needed; `taut worker` runs the queue.
+# database backend, so no broker is needed; `taut worker` runs the queue and seals the audit
+# log every TAUT_AUDIT_SEAL_SECONDS.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+TAUT_AUDIT_SEAL_SECONDS = float(env_str("TAUT_AUDIT_SEAL_SECONDS", "2"))
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
@@ -175,9 +178,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "taut.accounts.lockout.lockout_username"
 
-# Sessions end after a period of inactivity: each request slides the expiry forward.
+# Sessions end after a period of inactivity: requests slide the expiry forward, saving the
+# session at most once a minute (taut.accounts.sessions), not on every request.
 SESSION_COOKIE_AGE = env_int("TAUT_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
