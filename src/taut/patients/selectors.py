@@ -23,9 +23,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 def get_patient_for(*, membership: Membership, public_id: uuid.UUID | str) -> Patient:
     """The patient with this id in the member's clinic, or 404 (also for another clinic's)."""
     try:
-        return Patient.objects.for_clinic(membership.clinic_id).get(public_id=public_id)
+        patient = Patient.objects.for_clinic(membership.clinic_id).get(public_id=public_id)
     except (Patient.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404("No such patient in this clinic.") from missing
+    patient.clinic = membership.clinic  # the same clinic, already loaded with the membership
+    return patient
 
 
 def patient_get_for_view(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from taut.clinical import scheduling as core
@@ -65,29 +65,40 @@ class PractitionerSlot:
     slot: core.Slot
 
 
-def _week_inputs(
-    clinic: Clinic, practitioner: Any, day: dt.date
-) -> tuple[list[core.WorkingHours], list[core.Break], list[core.TimeOff], list[core.Busy]]:
-    hours = WorkingHours.objects.for_clinic(clinic).filter(practitioner=practitioner)
-    breaks = WeeklyBreak.objects.for_clinic(clinic).filter(practitioner=practitioner)
+@dataclass
+class _DayInputs:
+    """One practitioner's records that bear on one day, as the core's inputs."""
+
+    hours: list[core.WorkingHours] = field(default_factory=list)
+    breaks: list[core.Break] = field(default_factory=list)
+    time_off: list[core.TimeOff] = field(default_factory=list)
+    busy: list[core.Busy] = field(default_factory=list)
+
+
+def _day_inputs(clinic: Clinic, practitioners: list[Any], day: dt.date) -> dict[int, _DayInputs]:
+    """Every practitioner's inputs for the day in four queries, whatever their number."""
+    inputs = {p.pk: _DayInputs() for p in practitioners}
     zone = clinic.zone
     day_start = core.local_instant(day, dt.time(0), zone)
     day_end = core.local_instant(day + dt.timedelta(days=1), dt.time(0), zone)
+    theirs = {"practitioner_id__in": list(inputs)}
+    for h in WorkingHours.objects.for_clinic(clinic).filter(**theirs):
+        inputs[h.practitioner_id].hours.append(
+            core.WorkingHours(h.weekday, h.start, h.end, str(h.location_id))
+        )
+    for b in WeeklyBreak.objects.for_clinic(clinic).filter(**theirs):
+        inputs[b.practitioner_id].breaks.append(core.Break(b.weekday, b.start, b.end))
     time_off = TimeOff.objects.for_clinic(clinic).filter(
-        practitioner=practitioner, starts_at__lt=day_end, ends_at__gt=day_start
+        starts_at__lt=day_end, ends_at__gt=day_start, **theirs
     )
+    for t in time_off:
+        inputs[t.practitioner_id].time_off.append(core.TimeOff(t.starts_at, t.ends_at, t.reason))
     busy = Appointment.objects.for_clinic(clinic).filter(
-        practitioner=practitioner,
-        status__in=HOLDING,
-        starts_at__lt=day_end,
-        blocked_until__gt=day_start,
+        status__in=HOLDING, starts_at__lt=day_end, blocked_until__gt=day_start, **theirs
     )
-    return (
-        [core.WorkingHours(h.weekday, h.start, h.end, str(h.location_id)) for h in hours],
-        [core.Break(b.weekday, b.start, b.end) for b in breaks],
-        [core.TimeOff(t.starts_at, t.ends_at, t.reason) for t in time_off],
-        [core.Busy(a.starts_at, a.blocked_until) for a in busy],
-    )
+    for a in busy:
+        inputs[a.practitioner_id].busy.append(core.Busy(a.starts_at, a.blocked_until))
+    return inputs
 
 
 def free_slots_for(
@@ -100,17 +111,18 @@ def free_slots_for(
     min_notice_minutes: int = 0,
 ) -> list[PractitionerSlot]:
     locations = {str(loc.pk): loc for loc in Location.objects.for_clinic(clinic)}
+    inputs = _day_inputs(clinic, practitioners, day)
     found: list[PractitionerSlot] = []
     for practitioner in practitioners:
-        hours, breaks, time_off, busy = _week_inputs(clinic, practitioner, day)
+        theirs = inputs[practitioner.pk]
         slots = core.free_slots(
             day=day,
             zone=clinic.zone,
             appointment=core_type(appointment_type),
-            hours=hours,
-            breaks=breaks,
-            time_off=time_off,
-            busy=busy,
+            hours=theirs.hours,
+            breaks=theirs.breaks,
+            time_off=theirs.time_off,
+            busy=theirs.busy,
             now=now,
             min_notice_minutes=min_notice_minutes,
         )
