@@ -69,7 +69,9 @@ BASELINE = os.environ.get("LOAD_BASELINE_SRC", "")
 REUSE = os.environ.get("LOAD_REUSE", "1") != "0"
 
 
-def run_locust(server: harness.Server, users: int, fixture: Path, run_dir: Path) -> Path:
+def run_locust(
+    server: harness.Server, users: int, fixture: Path, run_dir: Path
+) -> tuple[Path, dict[str, float]]:
     prefix = run_dir / f"locust-{users}"
     acks = run_dir / f"acks-{users}.jsonl"
     env = {
@@ -100,15 +102,18 @@ def run_locust(server: harness.Server, users: int, fixture: Path, run_dir: Path)
         "WARNING",
     ]
     log = (run_dir / f"locust-{users}.log").open("w")
+    meter = harness.CpuMeter(server)
+    meter.start()
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
     began = time.monotonic()
     while process.poll() is None:
         time.sleep(5)
         done = _aggregated(Path(f"{prefix}_stats_history.csv"))
         harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
+    meter.stop()
     if process.returncode not in (0, 1):  # locust exits 1 when any request failed
         raise RuntimeError(f"locust exited {process.returncode}: see {run_dir}")
-    return prefix
+    return prefix, meter.used
 
 
 def sign_in_users(server: harness.Server, users: int) -> list[dict[str, str]]:
@@ -327,10 +332,17 @@ def bench_run(
                     target.var_dir / f"acks-{users}.jsonl",
                     USERS.index(users) * 100_000 + 90_000,
                 )
-                prefix = run_locust(server, users, fixture_path, target.var_dir)
+                prefix, cpu = run_locust(server, users, fixture_path, target.var_dir)
             finally:
                 server.stop()
             stats = read_stats(prefix)
+            requests = stats.get("Aggregated", {}).get("requests", 0) or 1
+            for part, seconds in cpu.items():
+                stats.setdefault("cpu", {})[part] = seconds * 1000 / requests
+            harness.say(
+                "  CPU per request: "
+                + ", ".join(f"{part} {ms:.1f} ms" for part, ms in stats.get("cpu", {}).items())
+            )
             results[users] = stats
             healthy = check_writes(engine, users, target, stats, solo) and healthy
     finally:
@@ -375,9 +387,14 @@ def side_by_side(
     def rps(stats: dict[str, dict[str, float]]) -> float:
         return stats.get("Aggregated", {}).get("rps", 0.0)
 
+    def cpu(stats: dict[str, dict[str, float]]) -> float:
+        return sum(stats.get("cpu", {}).values())
+
     gain = rps(after) / rps(before) if rps(before) else 0.0
     lines = [
         f"  {title}: {rps(before):.1f} -> {rps(after):.1f} requests/s ({gain:.1f}x)",
+        f"  CPU per request (server and database): {cpu(before):.1f} -> {cpu(after):.1f} ms "
+        f"({cpu(before) / cpu(after) if cpu(after) else 0:.1f}x less)",
         f"  {'page':<22}{'before p50/p95 ms':>20}{'after p50/p95 ms':>20}",
     ]
     for name in [*KEY_PAGES, FLOOR, "Aggregated"]:

@@ -168,6 +168,9 @@ class Server:
     target: Target
     port: int = field(default_factory=free_port)
     workers: int = 2
+    # Threads per worker (BENCH_THREADS): 1 is gunicorn's sync worker, more its gthread worker,
+    # which overlaps one request's database round trips with another's work.
+    threads: int = field(default_factory=lambda: int(os.environ.get("BENCH_THREADS", "1")))
     gunicorn: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
 
@@ -189,6 +192,8 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.workers),
+                "--threads",
+                str(self.threads),
                 "--forwarded-allow-ips",
                 "127.0.0.1",
                 "--timeout",
@@ -253,6 +258,56 @@ class Server:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0 if it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends(name: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used by the server's processes and by the database's backends between
+    `start` and `stop`: work per request, which a busy shared machine does not distort the way
+    it distorts latency. (SQLite's work is inside the server's processes.)"""
+
+    server: Server
+    started: dict[str, dict[int, float]] = field(default_factory=dict)
+    used: dict[str, float] = field(default_factory=dict)
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        app = self.server.pids() + ([self.server.worker.pid] if self.server.worker else [])
+        database = (
+            postgres_backends(self.server.target.pg_name) if self.server.target.pg_name else []
+        )
+        return {
+            "app": {pid: process_cpu_seconds(pid) for pid in app},
+            "database": {pid: process_cpu_seconds(pid) for pid in database},
+        }
+
+    def start(self) -> None:
+        self.started = self._snapshot()
+
+    def stop(self) -> None:
+        ended = self._snapshot()
+        for part, now in ended.items():
+            before = self.started.get(part, {})
+            self.used[part] = sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
 
 
 PROXY = {"X-Forwarded-Proto": "https"}

@@ -1,4 +1,4 @@
-"""Shapes shared by every endpoint: the error body, pagination, references to people."""
+"""Shapes shared by every endpoint: the error body, pagination by cursor, references to people."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from pydantic import AwareDatetime, BeforeValidator
 
+from taut.api.errors import ApiError
+from taut.keyset import InvalidCursor, page_after
+
 MAX_PAGE = 100
-MAX_OFFSET = 1_000_000
 
 # Text a client sends: never a NUL character, which PostgreSQL cannot store.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
@@ -62,7 +64,19 @@ WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: ErrorOut}
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"At most {MAX_PAGE} items.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str | None = Field(
+        None,
+        max_length=1000,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Where the page starts: the `next` of the page before, unchanged. "
+        "Leave it out for the first page.",
+    )
+
+
+NextCursor = Annotated[
+    str | None,
+    Field(description="The `cursor` that asks for the following page; null on the last page."),
+]
 
 
 class UserRef(Schema):
@@ -80,15 +94,20 @@ Row = TypeVar("Row")
 def page_of(
     rows: QuerySet[Any], query: PageQuery, convert: Callable[[Any], dict[str, Any]]
 ) -> tuple[dict[str, Any], list[Any]]:
-    """One page of an ordered query set as {count, limit, offset, items}, and the rows on it."""
-    chosen = list(rows[query.offset : query.offset + query.limit])
-    page = {
-        "count": rows.count(),
-        "limit": query.limit,
-        "offset": query.offset,
-        "items": [convert(row) for row in chosen],
-    }
-    return page, chosen
+    """One page of an ordered query set as {limit, next, items}, and the rows on it. The page is
+    found by its cursor in the query set's own order (which ends with the primary key), with no
+    OFFSET and no COUNT, so a deep page costs what the first one does."""
+    order = [str(field) for field in rows.query.order_by]  # field names, ending with "pk"
+    try:
+        page = page_after(rows, order, query.cursor, query.limit)
+    except InvalidCursor as bad:
+        raise ApiError(
+            422,
+            "The cursor is not one this list handed out.",
+            fields={"cursor": ["Use the `next` of the page before, unchanged."]},
+        ) from bad
+    body = {"limit": query.limit, "next": page.next, "items": [convert(row) for row in page.rows]}
+    return body, page.rows
 
 
 def ids(values: Iterable[Any]) -> list[str]:

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
 from taut.audit.models import AuditEntry
 from taut.clinics.models import Clinic
+from taut.keyset import Page, page_after, page_before
+
+# Newest first; the index (clinic, at, id) serves it, so a page reads only its own rows.
+LOG_ORDER = ("-at", "-pk")
+LOG_PAGE = 50
 
 
 def audit_entries_for_clinic(
@@ -24,8 +29,23 @@ def audit_entries_for_clinic(
         entries = entries.filter(actor_label__icontains=actor)
     if object_id:
         entries = entries.filter(object_id=object_id)
+    # Whole UTC days (the log shows UTC) as a range on the moment, which the index can seek.
     if date_from:
-        entries = entries.filter(at__date__gte=date_from)
+        entries = entries.filter(at__gte=_utc_midnight(date_from))
     if date_to:
-        entries = entries.filter(at__date__lte=date_to)
-    return entries.order_by("-at", "-pk")
+        entries = entries.filter(at__lt=_utc_midnight(date_to + timedelta(days=1)))
+    return entries.order_by(*LOG_ORDER)
+
+
+def audit_log_page(
+    entries: QuerySet[AuditEntry], *, older_than: str = "", newer_than: str = ""
+) -> Page:
+    """One page of the log: the newest entries, or those older (newer) than a cursor."""
+    entries = entries.select_related("actor")
+    if newer_than:
+        return page_before(entries, LOG_ORDER, newer_than, LOG_PAGE)
+    return page_after(entries, LOG_ORDER, older_than or None, LOG_PAGE)
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)

@@ -8,6 +8,9 @@ from django.db import models
 from taut.clinics.models import ScopedManager
 
 
+PATTERN = "varchar_pattern_ops"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -25,10 +28,12 @@ class Patient(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
-    # Search keys, kept by the services: lower case, accents removed, digits only.
+    # Search keys, kept by the services: lower case, accents removed, digits only; the phone's
+    # digits also reversed, so that "ends with 0142" is a prefix search through an index.
     given_key = models.CharField(max_length=100, editable=False)
     family_key = models.CharField(max_length=100, editable=False)
     phone_digits = models.CharField(max_length=40, blank=True, editable=False)
+    phone_reversed = models.CharField(max_length=40, blank=True, default="", editable=False)
     email_key = models.CharField(max_length=254, blank=True, editable=False)
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -50,12 +55,22 @@ class Patient(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        # Searches are prefix matches (LIKE 'abc%'). PostgreSQL uses a plain index for them only
+        # under the C collation, so the search keys are indexed with the pattern operator class
+        # (which SQLite ignores); the name index also gives the list its order.
         indexes = [
             models.Index(fields=["clinic", "family_key", "given_key"], name="patient_name"),
-            models.Index(fields=["clinic", "given_key"], name="patient_given"),
+            *(
+                models.Index(fields=["clinic", key], name=name, opclasses=["int8_ops", PATTERN])
+                for key, name in (
+                    ("family_key", "patient_family_prefix"),
+                    ("given_key", "patient_given_prefix"),
+                    ("phone_digits", "patient_phone_prefix"),
+                    ("phone_reversed", "patient_phone_suffix"),
+                    ("email_key", "patient_email_prefix"),
+                )
+            ),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob"),
-            models.Index(fields=["clinic", "phone_digits"], name="patient_phone"),
-            models.Index(fields=["clinic", "email_key"], name="patient_email"),
         ]
 
     def __str__(self) -> str:

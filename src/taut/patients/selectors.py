@@ -63,7 +63,7 @@ def _search_filter(query: str) -> Q:
         return Q(email_key__startswith=query.strip().lower())
     digits = phone_digits(query)
     if len(digits) >= 4 and re.fullmatch(r"[\d\s()+\-.]+", query):
-        return Q(phone_digits__startswith=digits) | Q(phone_digits__endswith=digits)
+        return Q(phone_digits__startswith=digits) | Q(phone_reversed__startswith=digits[::-1])
     condition = Q()
     for token in name_key(query).split():
         condition &= Q(family_key__startswith=token) | Q(given_key__startswith=token)

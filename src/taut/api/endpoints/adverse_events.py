@@ -15,6 +15,7 @@ from taut.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     IsoDate,
+    NextCursor,
     PageQuery,
     ShortText,
     Text,
@@ -45,9 +46,8 @@ class AdverseEventOut(Schema):
 
 
 class AdverseEventPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[AdverseEventOut]
 
 

@@ -17,6 +17,7 @@ from taut.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     IsoDatetime,
+    NextCursor,
     PageQuery,
     ShortText,
     UserRef,
@@ -54,9 +55,8 @@ class AppointmentOut(Schema):
 
 
 class AppointmentPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[AppointmentOut]
 
 

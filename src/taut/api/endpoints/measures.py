@@ -11,7 +11,16 @@ from ninja import Field, Query, Router, Schema, Status
 
 from taut.api.auth import ApiContext, reader, writer
 from taut.api.errors import ApiError, form_fields
-from taut.api.schemas import READ_ERRORS, WRITE_ERRORS, IsoDate, PageQuery, ShortText, ids, page_of
+from taut.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    IsoDate,
+    NextCursor,
+    PageQuery,
+    ShortText,
+    ids,
+    page_of,
+)
 from taut.api.selectors import get_session_for_api, measures_for_api
 from taut.audit.models import Action
 from taut.charting import services
@@ -38,9 +47,8 @@ class MeasureOut(Schema):
 
 
 class MeasurePage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[MeasureOut]
 
 

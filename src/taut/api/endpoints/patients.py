@@ -18,6 +18,7 @@ from taut.api.schemas import (
     WRITE_ERRORS,
     IsoDate,
     IsoDatetime,
+    NextCursor,
     PageQuery,
     Text,
     ids,
@@ -51,9 +52,8 @@ class PatientOut(Schema):
 
 
 class PatientPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[PatientOut]
 
 
