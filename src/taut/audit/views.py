@@ -8,9 +8,11 @@ from taut.audit.selectors import audit_entries_for_clinic, audit_log_page
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.keyset import InvalidCursor
+from taut.replica import reads_from_replica
 
 
 @staff_required(Permission.AUDIT_VIEW)
+@reads_from_replica
 def audit_log(request: StaffRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

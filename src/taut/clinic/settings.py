@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "taut.replica.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,6 +132,18 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# A PostgreSQL streaming replica for reads that may be a moment old (reports, exports, the audit
+# log): views opt in with taut.replica.reads_from_replica; see docs/deployment.md.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env_str("DATABASE_REPLICA_URL"), conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+        # Tests never create a database on the standby: it receives the primary's.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["taut.replica.ReplicaRouter"]
+# After a person writes, their reads stay on the primary this long (replica lag is far shorter).
+TAUT_REPLICA_STALE_SECONDS = env_int("TAUT_REPLICA_STALE_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (reminders, diary prompts, bulk exports) goes through django-tasks on the

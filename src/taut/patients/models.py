@@ -7,7 +7,6 @@ from django.db import models
 
 from taut.clinics.models import ScopedManager
 
-
 PATTERN = "varchar_pattern_ops"
 
 
