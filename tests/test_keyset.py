@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from taut.keyset import InvalidCursor, page_after, page_before
+from taut.keyset import InvalidCursor, encode, page_after, page_before
 from taut.patients.models import Patient
 from tests.conftest import World, make_patient
 
@@ -58,7 +58,17 @@ def test_a_page_is_one_query_without_offset_or_count(patients: list[Patient]) ->
     assert "OFFSET" not in sql and "COUNT(" not in sql
 
 
-@pytest.mark.parametrize("cursor", ["%%%", "bm90IGpzb24", "WzFd", "WyJ4IiwgIjE5ODAiLCAzXQ"])
+MADE_UP = [
+    "%%%",  # not base64
+    "bm90IGpzb24",  # not JSON
+    "WzFd",  # [1]: too short
+    "WyJ4IiwgIjE5ODAiLCAzXQ",  # ["x", "1980", 3]: not a date
+    encode(["x", "1980-01-01", 2**70]),  # beyond any key
+    encode(["x\x00", "1980-01-01", 3]),  # a NUL the database cannot compare
+]
+
+
+@pytest.mark.parametrize("cursor", MADE_UP)
 def test_a_cursor_this_list_never_gave_is_refused(patients: list[Patient], cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         page_after(Patient.objects.all(), ORDER, cursor, 2)

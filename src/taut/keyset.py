@@ -69,7 +69,7 @@ def encode(values: Sequence[Any]) -> str:
 def decode(cursor: str, model: type[Model], order: Sequence[str]) -> list[Any]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(order):
+        if not isinstance(raw, list) or len(raw) != len(order) or not all(map(_storable, raw)):
             raise InvalidCursor(cursor)
         return [
             _field(model, name.lstrip("-")).to_python(value)
@@ -77,6 +77,15 @@ def decode(cursor: str, model: type[Model], order: Sequence[str]) -> list[Any]:
         ]
     except (binascii.Error, UnicodeDecodeError, ValueError, ValidationError) as bad:
         raise InvalidCursor(cursor) from bad
+
+
+def _storable(value: Any) -> bool:
+    """A value a database column can be compared with (a made-up cursor may hold anything)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, str) and "\x00" not in value and len(value) <= 200
 
 
 def _field(model: type[Model], name: str) -> Any:
