@@ -121,7 +121,7 @@ def test_restoring_the_shipped_text_keeps_the_clinics_version_in_the_history(
     assert page.uses_shipped_text and page.version == 2
     assert EducationPageVersion.objects.filter(page=page, body="Our own words.").exists()
     assert "Wear loose, comfortable clothes" in public(world)
-    entry = AuditEntry.objects.filter(object_type="education_page").order_by("-sequence").first()
+    entry = AuditEntry.objects.filter(object_type="education_page").order_by("-pk").first()
     assert entry is not None and entry.detail["restored"] is True
 
 
