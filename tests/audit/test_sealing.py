@@ -132,3 +132,11 @@ def test_the_workers_sealing_loop_seals_what_requests_write() -> None:
         loop.join(timeout=20)
     assert not loop.is_alive()
     assert audit_chain_verify(grace=timedelta(0)).ok
+
+
+def test_the_worker_run_from_cron_seals_what_is_waiting() -> None:
+    from django.core.management import call_command
+
+    entry = _entry(1)
+    call_command("worker", batch=True, interval=0)
+    assert AuditSeal.objects.filter(entry=entry).exists()
