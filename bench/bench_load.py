@@ -102,15 +102,19 @@ def run_locust(
         "WARNING",
     ]
     log = (run_dir / f"locust-{users}.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
     meter = harness.CpuMeter(server)
     meter.start()
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
+    client_began = client = harness.process_cpu_seconds(process.pid)
     began = time.monotonic()
     while process.poll() is None:
-        time.sleep(5)
-        done = _aggregated(Path(f"{prefix}_stats_history.csv"))
-        harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
+        time.sleep(1)
+        client = max(client, harness.process_cpu_seconds(process.pid))  # 0 once it has exited
+        if round(time.monotonic() - began) % 5 == 0:
+            done = _aggregated(Path(f"{prefix}_stats_history.csv"))
+            harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
     meter.stop()
+    meter.used["load client"] = client - client_began
     if process.returncode not in (0, 1):  # locust exits 1 when any request failed
         raise RuntimeError(f"locust exited {process.returncode}: see {run_dir}")
     return prefix, meter.used
@@ -388,7 +392,7 @@ def side_by_side(
         return stats.get("Aggregated", {}).get("rps", 0.0)
 
     def cpu(stats: dict[str, dict[str, float]]) -> float:
-        return sum(stats.get("cpu", {}).values())
+        return sum(ms for part, ms in stats.get("cpu", {}).items() if part != "load client")
 
     gain = rps(after) / rps(before) if rps(before) else 0.0
     lines = [
