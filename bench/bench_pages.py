@@ -70,8 +70,8 @@ def seed(size: int, audit_per_session: int) -> str:
 
 
 AUDIT_SQL = """
-WITH patients AS (
-  SELECT array_agg(public_id::text ORDER BY id) AS ids
+WITH patients AS (  -- uuid[]: fixed-width elements, so ids[i] is a lookup, not a walk
+  SELECT array_agg(public_id ORDER BY id) AS ids
     FROM patients_patient WHERE clinic_id = %(clinic)s
 ), staff AS (
   SELECT array_agg(u.id ORDER BY u.id) AS ids, array_agg(u.username ORDER BY u.id) AS names
@@ -90,7 +90,8 @@ SELECT %(clinic)s, actor, label, 'view', 'patient', patient, moment, '203.0.113.
   FROM generate_series(%(first)s, %(last)s) AS g, patients, staff,
        LATERAL (SELECT date_trunc('second', now()) - interval '1095 days'
                        + (interval '1095 days' / %(total)s) * g AS moment,
-                       patients.ids[1 + (g * 7919) %% cardinality(patients.ids)] AS patient,
+                       patients.ids[1 + (g::bigint * 7919) %% cardinality(patients.ids)]::text
+                         AS patient,
                        staff.ids[1 + g %% cardinality(staff.ids)] AS actor,
                        staff.names[1 + g %% cardinality(staff.ids)] AS label) AS row
 """

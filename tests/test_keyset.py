@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from taut.keyset import InvalidCursor, encode, page_after, page_before
+from taut.keyset import InvalidCursor, encode, page_across, page_after, page_before
 from taut.patients.models import Patient
 from tests.conftest import World, make_patient
 
@@ -72,3 +72,27 @@ MADE_UP = [
 def test_a_cursor_this_list_never_gave_is_refused(patients: list[Patient], cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         page_after(Patient.objects.all(), ORDER, cursor, 2)
+
+
+def test_parts_are_read_one_after_the_other_across_pages(patients: list[Patient]) -> None:
+    rows = Patient.objects.filter(clinic=patients[0].clinic)
+    parts = [
+        rows.filter(family_key="cole").order_by(*ORDER),
+        rows.exclude(family_key="cole").order_by(*ORDER),
+    ]
+    expected = [p.pk for p in parts[0]] + [p.pk for p in parts[1]]
+    for size in (1, 2, 3, 7, 50):
+        seen, cursor = [], None
+        while True:
+            page = page_across(parts, cursor, size)
+            seen += [p.pk for p in page.rows]
+            if page.next is None:
+                break
+            cursor = page.next
+        assert seen == expected, size
+
+
+def test_a_part_cursor_out_of_range_is_refused(patients: list[Patient]) -> None:
+    parts = [Patient.objects.order_by(*ORDER)]
+    with pytest.raises(InvalidCursor):
+        page_across(parts, encode([3, ""]), 2)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet, TextField
 
 
 class InvalidCursor(ValueError):
@@ -57,6 +57,46 @@ def page_before(rows: QuerySet[Any], order: Sequence[str], cursor: str, limit: i
     return Page(shown, following, earlier)
 
 
+def page_across(parts: Sequence[QuerySet[Any]], cursor: str | None, limit: int) -> Page:
+    """Up to `limit` rows of several ordered lists read one after the other (a search's closer
+    matches, say, then the others). The cursor names the list and the place in it."""
+    index, inner = _part_cursor(cursor, len(parts))
+    rows: list[Any] = []
+    while index < len(parts) and len(rows) < limit:
+        part = parts[index]
+        page = page_after(part, order_of(part), inner, limit - len(rows))
+        rows += page.rows
+        if page.next is not None:
+            return Page(rows, encode([index, page.next]))
+        index, inner = index + 1, None
+    more = any(part.exists() for part in parts[index:])
+    return Page(rows, encode([index, ""]) if more else None)
+
+
+def order_of(rows: QuerySet[Any]) -> list[str]:
+    """A query set's ordering, as the field (or annotation) names a keyset works with."""
+    return [str(field) for field in rows.query.order_by]
+
+
+def _part_cursor(cursor: str | None, parts: int) -> tuple[int, str | None]:
+    if not cursor:
+        return 0, None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, UnicodeDecodeError, ValueError) as bad:
+        raise InvalidCursor(cursor) from bad
+    if not (
+        isinstance(raw, list)
+        and len(raw) == 2
+        and isinstance(raw[0], int)
+        and not isinstance(raw[0], bool)
+        and 0 <= raw[0] < parts
+        and isinstance(raw[1], str)
+    ):
+        raise InvalidCursor(cursor)
+    return raw[0], raw[1] or None
+
+
 def values_of(row: Model, order: Sequence[str]) -> list[Any]:
     return [getattr(row, field.lstrip("-")) for field in order]
 
@@ -89,7 +129,13 @@ def _storable(value: Any) -> bool:
 
 
 def _field(model: type[Model], name: str) -> Any:
-    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+    """The model field behind an order name; an annotation (a collated search key) is text."""
+    if name == "pk":
+        return model._meta.pk
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return TextField()
 
 
 def _reversed(field: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, BeforeValidator
 
 from taut.api.errors import ApiError
-from taut.keyset import InvalidCursor, page_after
+from taut.keyset import InvalidCursor, page_across
 
 MAX_PAGE = 100
 
@@ -92,14 +92,17 @@ Row = TypeVar("Row")
 
 
 def page_of(
-    rows: QuerySet[Any], query: PageQuery, convert: Callable[[Any], dict[str, Any]]
+    rows: QuerySet[Any] | Sequence[QuerySet[Any]],
+    query: PageQuery,
+    convert: Callable[[Any], dict[str, Any]],
 ) -> tuple[dict[str, Any], list[Any]]:
-    """One page of an ordered query set as {limit, next, items}, and the rows on it. The page is
-    found by its cursor in the query set's own order (which ends with the primary key), with no
-    OFFSET and no COUNT, so a deep page costs what the first one does."""
-    order = [str(field) for field in rows.query.order_by]  # field names, ending with "pk"
+    """One page of an ordered query set (or of ordered parts read one after the other, as a
+    patient search gives) as {limit, next, items}, and the rows on it. The page is found by its
+    cursor in the rows' own order (which ends with the primary key), with no OFFSET and no COUNT,
+    so a deep page costs what the first one does."""
+    parts = [rows] if isinstance(rows, QuerySet) else list(rows)
     try:
-        page = page_after(rows, order, query.cursor, query.limit)
+        page = page_across(parts, query.cursor, query.limit)
     except InvalidCursor as bad:
         raise ApiError(
             422,

@@ -54,16 +54,15 @@ class Patient(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        # Searches are prefix matches (LIKE 'abc%'). PostgreSQL uses a plain index for them only
-        # under the C collation, so the search keys are indexed with the pattern operator class
-        # (which SQLite ignores); the name index also gives the list its order.
+        # Searches are prefix matches. PostgreSQL seeks a name prefix and reads it in name order
+        # through two indexes on the keys in the "C" collation (migration 0003, PostgreSQL only);
+        # phone and email prefixes use the pattern operator class (which SQLite ignores).
         indexes = [
             models.Index(fields=["clinic", "family_key", "given_key"], name="patient_name"),
+            models.Index(fields=["clinic", "given_key"], name="patient_given"),
             *(
                 models.Index(fields=["clinic", key], name=name, opclasses=["int8_ops", PATTERN])
                 for key, name in (
-                    ("family_key", "patient_family_prefix"),
-                    ("given_key", "patient_given_prefix"),
                     ("phone_digits", "patient_phone_prefix"),
                     ("phone_reversed", "patient_phone_suffix"),
                     ("email_key", "patient_email_prefix"),

@@ -1,5 +1,5 @@
-"""Patient search through indexes: prefix (pattern) indexes on the search keys, and the phone's
-digits reversed so that a search by the end of a number is a prefix search too."""
+"""Patient search through indexes: prefix (pattern) indexes on the phone and email keys, and the
+phone's digits reversed so that a search by the end of a number is a prefix search too."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -34,10 +34,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveIndex(
             model_name='patient',
-            name='patient_given',
-        ),
-        migrations.RemoveIndex(
-            model_name='patient',
             name='patient_phone',
         ),
         migrations.RemoveIndex(
@@ -50,14 +46,6 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default='', editable=False, max_length=40),
         ),
         migrations.RunPython(fill_reversed_phones, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'family_key'], name='patient_family_prefix', opclasses=['int8_ops', 'varchar_pattern_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'given_key'], name='patient_given_prefix', opclasses=['int8_ops', 'varchar_pattern_ops']),
-        ),
         migrations.AddIndex(
             model_name='patient',
             index=models.Index(fields=['clinic', 'phone_digits'], name='patient_phone_prefix', opclasses=['int8_ops', 'varchar_pattern_ops']),
