@@ -290,7 +290,10 @@ def _pages() -> list[tuple[str, Any]]:
         ("API sessions, first page", api_get("/api/v1/sessions")),
         (
             "API sessions, a page half-way back",
-            api_get("/api/v1/sessions", cursor=encode([deep_session.started_at, deep_session.pk])),
+            api_get(
+                "/api/v1/sessions",
+                cursor=encode([0, encode([deep_session.started_at, deep_session.pk])]),
+            ),
         ),
         ("API measures, first page", api_get("/api/v1/measures")),
         ("API adverse events, first page", api_get("/api/v1/adverse-events")),
