@@ -124,7 +124,10 @@ def session_overview(session: TreatmentSession) -> dict[str, Any]:
         **needling_overview(session),
         "measures": list(session.measures.order_by("recorded_at")),
         "adverse_events": list(session.adverse_events.order_by("recorded_at")),
-        "addenda": list(session.addenda.select_related("author").order_by("created_at")),
+        # Addenda follow signing; an open note has none to fetch.
+        "addenda": list(session.addenda.select_related("author").order_by("created_at"))
+        if session.is_signed
+        else [],
     }
 
 
