@@ -34,10 +34,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
 import harness  # noqa: E402
+from _databases import postgres_name  # noqa: E402 - bench/ is on the path
 
 CLIENTS = int(os.environ.get("FAULT_CLIENTS", "8"))
 ENGINES = os.environ.get("FAULT_ENGINES", "sqlite,postgres").split(",")
-PG_NAME = "taut_bench_faults"
+PG_NAME = postgres_name("faults")
 FRIENDLY = "Something went wrong"
 REFUSED = "refused by the safety rules"
 CORRECT = {"ok", REFUSED}

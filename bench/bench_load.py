@@ -3,14 +3,26 @@
     .venv/bin/python bench/bench_load.py                       # 20 users for 60 s, both engines
     LOAD_USERS=20,50 LOAD_SECONDS=60 .venv/bin/python bench/bench_load.py
     LOAD_SECONDS=15 LOAD_ENGINES=sqlite .venv/bin/python bench/bench_load.py   # a quick check
+    LOAD_BASELINE_SRC=../taut-main/src LOAD_HISTORIES=1000,100000 LOAD_WAIT=0 \
+        LOAD_ENGINES=postgres .venv/bin/python bench/bench_load.py   # before/after, no think time
 
-For each engine: a fresh database (SQLite in a temporary folder; PostgreSQL database
-taut_bench_load on BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432), migrated, seeded
-with `taut demo` (LOAD_HISTORY=N adds N bulk signed sessions), static files collected and one open
-treatment session per user started through the charting service. Then the production server
-(gunicorn with 2 workers and `taut worker`, production settings) and locust headless on loopback
-with mixed traffic (bench/load/locustfile.py): patient search, patient record, open chart, add a
-needling entry, find free times + book, and /healthz (the framework floor) in the same mix.
+For each engine and history size: a seed database (SQLite under var/bench/; PostgreSQL
+<prefix>_load_<N>_seed on BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432; the prefix
+is BENCH_DB_PREFIX, default taut_bench), migrated, seeded with `taut demo` plus N bulk signed
+sessions (LOAD_HISTORIES, default 0), static files collected and one open treatment session per
+user started through the charting service. The seed is kept and reused while its code and size
+match (LOAD_REUSE=0 seeds afresh). Each run works on a copy of it, migrated to the code under test.
+
+With LOAD_BASELINE_SRC (the src/ folder of another checkout, e.g. the main branch), the seed is
+made with that older code and every size is measured twice in the same run, "before" (the
+baseline's code) and then "after" (this tree's code, its migrations applied to a copy of the same
+seed), and a table sets them side by side.
+
+Per run: the production server (gunicorn with 2 workers and `taut worker`, production settings)
+and locust headless on loopback with mixed traffic (bench/load/locustfile.py): patient search,
+patient record, open chart, add a needling entry, find free times + book, and /healthz (the
+framework floor) in the same mix. LOAD_WAIT is the think time ("0.5-1.5" s by default, "0" for
+none, which measures throughput).
 
 Printed per page: requests, errors, p50/p95/p99 in ms and p95 as a multiple of the floor's p95;
 beside them the page's median for one user alone (ten requests before the run: the service time
@@ -25,6 +37,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
 import harness  # noqa: E402
+from _databases import ROOT, postgres_name  # noqa: E402 - bench/ is on the path
 
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 USERS = [int(u) for u in os.environ.get("LOAD_USERS", "20").split(",")]
@@ -48,10 +62,16 @@ KEY_PAGES = [
     "book appointment",
 ]
 GOAL_RATIO = 3.0
-PG_NAME = "taut_bench_load"
+HISTORIES = [
+    int(h) for h in os.environ.get("LOAD_HISTORIES", os.environ.get("LOAD_HISTORY", "0")).split(",")
+]
+BASELINE = os.environ.get("LOAD_BASELINE_SRC", "")
+REUSE = os.environ.get("LOAD_REUSE", "1") != "0"
 
 
-def run_locust(server: harness.Server, users: int, fixture: Path, run_dir: Path) -> Path:
+def run_locust(
+    server: harness.Server, users: int, fixture: Path, run_dir: Path
+) -> tuple[Path, dict[str, float]]:
     prefix = run_dir / f"locust-{users}"
     acks = run_dir / f"acks-{users}.jsonl"
     env = {
@@ -83,14 +103,21 @@ def run_locust(server: harness.Server, users: int, fixture: Path, run_dir: Path)
     ]
     log = (run_dir / f"locust-{users}.log").open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
+    meter = harness.CpuMeter(server)
+    meter.start()
+    client_began = client = harness.process_cpu_seconds(process.pid)
     began = time.monotonic()
     while process.poll() is None:
-        time.sleep(5)
-        done = _aggregated(Path(f"{prefix}_stats_history.csv"))
-        harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
+        time.sleep(1)
+        client = max(client, harness.process_cpu_seconds(process.pid))  # 0 once it has exited
+        if round(time.monotonic() - began) % 5 == 0:
+            done = _aggregated(Path(f"{prefix}_stats_history.csv"))
+            harness.say(f"    {time.monotonic() - began:4.0f} s  {done}")
+    meter.stop()
+    meter.used["load client"] = client - client_began
     if process.returncode not in (0, 1):  # locust exits 1 when any request failed
         raise RuntimeError(f"locust exited {process.returncode}: see {run_dir}")
-    return prefix
+    return prefix, meter.used
 
 
 def sign_in_users(server: harness.Server, users: int) -> list[dict[str, str]]:
@@ -231,28 +258,74 @@ def report(
     return lines
 
 
-def bench_engine(engine: str) -> bool:
-    harness.say(f"==> {engine}: preparing a fresh database (migrate, demo, sessions)")
-    began = time.monotonic()
-    target = harness.make_target(engine, PG_NAME)
-    healthy = True
-    try:
-        fixture_data = harness.django_side(target, "prepare", str(max(USERS)))
-        fixture = target.var_dir / "fixture.json"
-        fixture.write_text(json.dumps(fixture_data))
-        harness.say(
-            f"    prepared in {time.monotonic() - began:.0f} s: "
-            f"{len(fixture_data['sessions'])} open sessions, "
-            f"{len(fixture_data['patients'])} patients"
+def variants() -> list[tuple[str, Path]]:
+    """(label, src) of each code to measure: the baseline first, then this tree."""
+    if BASELINE:
+        return [("before", Path(BASELINE).resolve()), ("after", harness.SRC)]
+    return [("", harness.SRC)]
+
+
+def seed(engine: str, history: int, src: Path) -> tuple[harness.Target, dict[str, Any]]:
+    """The prepared database for this engine and size, made with `src`; reused when it exists."""
+    name = postgres_name("load", history) + "_seed"
+    folder = ROOT / "var" / "bench" / f"load-{engine}-{history}"
+    record = folder / "fixture.json"
+    if engine == "postgres":
+        target = harness.Target(engine, folder, f"{harness.PG_SERVER}/{name}", name, src)
+    else:
+        target = harness.Target(engine, folder, src=src)
+    if REUSE and record.exists():
+        kept = json.loads(record.read_text())
+        present = (
+            harness.postgres_exists(name) if engine == "postgres" else target.sqlite_path.exists()
         )
+        if kept["src"] == str(src) and present:
+            harness.say(f"    reusing the seed {name if engine == 'postgres' else folder}")
+            return target, kept["fixture"]
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    if engine == "postgres":
+        harness.fresh_postgres(name)
+    began = time.monotonic()
+    fixture = harness.django_side(target, "prepare", str(max(USERS)), LOAD_HISTORY=str(history))
+    record.write_text(json.dumps({"src": str(src), "fixture": fixture}))
+    harness.say(
+        f"    seeded in {time.monotonic() - began:.0f} s: {history} bulk sessions, "
+        f"{len(fixture['sessions'])} open sessions, {len(fixture['patients'])} patients"
+    )
+    return target, fixture
+
+
+def bench_run(
+    engine: str,
+    history: int,
+    label: str,
+    src: Path,
+    seeded: harness.Target,
+    fixture: dict[str, Any],
+) -> tuple[bool, dict[int, dict[str, dict[str, float]]]]:
+    """One code on a fresh copy of the seed, for each user count: healthy?, stats per count."""
+    name = postgres_name("load", history) + (f"_{label}" if label else "_run")
+    target = harness.clone_target(seeded, engine, name, src)
+    healthy = True
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    try:
+        upgraded = harness.django_side(target, "upgrade")
+        harness.say(f"    copied the seed and migrated it in {upgraded['migrate_seconds']} s")
+        fixture_path = target.var_dir / "fixture.json"
+        fixture_data = dict(fixture)
         for users in USERS:
             server = harness.Server(target)
-            harness.say(f"==> {engine}: gunicorn (2 workers) on {server.base}; {users} users")
+            harness.say(
+                f"==> {engine}, {history} sessions{', ' + label if label else ''}: "
+                f"gunicorn (2 workers) on {server.base}; {users} users"
+            )
             server.start()
             try:
                 signing_in = time.monotonic()
                 fixture_data["logins"] = sign_in_users(server, users)
-                fixture.write_text(json.dumps(fixture_data))
+                fixture_path.write_text(json.dumps(fixture_data))
                 harness.say(
                     f"    {users} users signed in through the login form in "
                     f"{time.monotonic() - signing_in:.1f} s (before the measured run)"
@@ -263,35 +336,99 @@ def bench_engine(engine: str) -> bool:
                     target.var_dir / f"acks-{users}.jsonl",
                     USERS.index(users) * 100_000 + 90_000,
                 )
-                prefix = run_locust(server, users, fixture, target.var_dir)
+                prefix, cpu = run_locust(server, users, fixture_path, target.var_dir)
             finally:
                 server.stop()
             stats = read_stats(prefix)
-            outcomes_path = target.var_dir / f"acks-{users}.jsonl.outcomes"
-            outcomes = json.loads(outcomes_path.read_text()) if outcomes_path.exists() else {}
-            acks = read_acks(target.var_dir / f"acks-{users}.jsonl")
-            acks_file = target.var_dir / f"acks-{users}.json"
-            acks_file.write_text(json.dumps(acks))
-            check = harness.django_side(target, "verify", str(acks_file))
-            for line in report(engine, users, stats, solo):
-                harness.say(line)
-            lost = len(check["missing_entries"]) + len(check["missing_appointments"])
+            requests = stats.get("Aggregated", {}).get("requests", 0) or 1
+            for part, seconds in cpu.items():
+                stats.setdefault("cpu", {})[part] = seconds * 1000 / requests
             harness.say(
-                f"  writes: {check['acknowledged_entries']} needling entries acknowledged "
-                f"({outcomes.get('entries_refused', 0)} refused by the safety rules), "
-                f"{check['acknowledged_appointments']} bookings acknowledged, "
-                f"{outcomes.get('refused', 0)} bookings refused (slot taken); "
-                f"lost: {lost}; audit chain: {check['audit_verify']}"
+                "  CPU per request: "
+                + ", ".join(f"{part} {ms:.1f} ms" for part, ms in stats.get("cpu", {}).items())
             )
-            errors = stats.get("Aggregated", {}).get("errors", 0)
-            if errors or lost or not check["audit_verify_ok"]:
-                healthy = False
-                harness.say(
-                    f"  FAILED: {errors:.0f} errors, {lost} lost writes; logs in {target.var_dir}"
-                )
+            results[users] = stats
+            healthy = check_writes(engine, users, target, stats, solo) and healthy
     finally:
         if target.pg_name:
             harness.drop_postgres(target.pg_name)
+    return healthy, results
+
+
+def check_writes(
+    engine: str,
+    users: int,
+    target: harness.Target,
+    stats: dict[str, dict[str, float]],
+    solo: dict[str, float],
+) -> bool:
+    outcomes_path = target.var_dir / f"acks-{users}.jsonl.outcomes"
+    outcomes = json.loads(outcomes_path.read_text()) if outcomes_path.exists() else {}
+    acks = read_acks(target.var_dir / f"acks-{users}.jsonl")
+    acks_file = target.var_dir / f"acks-{users}.json"
+    acks_file.write_text(json.dumps(acks))
+    check = harness.django_side(target, "verify", str(acks_file))
+    for line in report(engine, users, stats, solo):
+        harness.say(line)
+    lost = len(check["missing_entries"]) + len(check["missing_appointments"])
+    harness.say(
+        f"  writes: {check['acknowledged_entries']} needling entries acknowledged "
+        f"({outcomes.get('entries_refused', 0)} refused by the safety rules), "
+        f"{check['acknowledged_appointments']} bookings acknowledged, "
+        f"{outcomes.get('refused', 0)} bookings refused (slot taken); "
+        f"lost: {lost}; audit log: {check['audit_verify']}"
+    )
+    errors = stats.get("Aggregated", {}).get("errors", 0)
+    if errors or lost or not check["audit_verify_ok"]:
+        harness.say(f"  FAILED: {errors:.0f} errors, {lost} lost writes; logs in {target.var_dir}")
+        return False
+    return True
+
+
+def side_by_side(
+    title: str, before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> list[str]:
+    def rps(stats: dict[str, dict[str, float]]) -> float:
+        return stats.get("Aggregated", {}).get("rps", 0.0)
+
+    def cpu(stats: dict[str, dict[str, float]]) -> float:
+        return sum(ms for part, ms in stats.get("cpu", {}).items() if part != "load client")
+
+    gain = rps(after) / rps(before) if rps(before) else 0.0
+    lines = [
+        f"  {title}: {rps(before):.1f} -> {rps(after):.1f} requests/s ({gain:.1f}x)",
+        f"  CPU per request (server and database): {cpu(before):.1f} -> {cpu(after):.1f} ms "
+        f"({cpu(before) / cpu(after) if cpu(after) else 0:.1f}x less)",
+        f"  {'page':<22}{'before p50/p95 ms':>20}{'after p50/p95 ms':>20}",
+    ]
+    for name in [*KEY_PAGES, FLOOR, "Aggregated"]:
+        old, new = before.get(name), after.get(name)
+        if old is None or new is None:
+            continue
+        was, now = f"{old['p50']:.0f} / {old['p95']:.0f}", f"{new['p50']:.0f} / {new['p95']:.0f}"
+        lines.append(f"  {name:<22}{was:>20}{now:>20}")
+    return lines
+
+
+def bench_engine(engine: str) -> bool:
+    healthy = True
+    for history in HISTORIES:
+        harness.say(f"==> {engine}, {history} bulk sessions: the seed database")
+        measured: dict[str, dict[int, dict[str, dict[str, float]]]] = {}
+        runs = variants()
+        seeded, fixture = seed(engine, history, runs[0][1])
+        for label, src in runs:
+            ok, measured[label] = bench_run(engine, history, label, src, seeded, fixture)
+            healthy = healthy and ok
+        if not REUSE and seeded.pg_name:
+            harness.drop_postgres(seeded.pg_name)
+        if len(runs) == 2:
+            for users in USERS:
+                title = f"{engine}, {history} bulk sessions, {users} users, before -> after"
+                for line in side_by_side(
+                    title, measured["before"][users], measured["after"][users]
+                ):
+                    harness.say(line)
     return healthy
 
 

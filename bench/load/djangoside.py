@@ -4,6 +4,8 @@
                                                  start SESSIONS open treatment sessions
     djangoside.py verify ACKS.json OUT.json      is every acknowledged write in the database?
                                                  and is the database consistent?
+    djangoside.py upgrade OUT.json               migrate a copied database to this code and
+                                                 collect its static files
 
 The environment (DATABASE_URL, TAUT_VAR_DIR, SECRET_KEY...) chooses the database.
 """
@@ -95,6 +97,18 @@ def prepare(sessions_wanted: int) -> dict[str, Any]:
     }
 
 
+def upgrade() -> dict[str, Any]:
+    import time
+
+    from django.core.management import call_command
+
+    began = time.monotonic()
+    call_command("migrate", verbosity=0, stdout=StringIO())
+    migrated = time.monotonic() - began
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return {"migrate_seconds": round(migrated, 1)}
+
+
 def verify(acks_path: Path) -> dict[str, Any]:
     """Every acknowledged write present; every row of the benchmark's sessions fully written."""
     from django.db import connection
@@ -161,6 +175,9 @@ def verify(acks_path: Path) -> dict[str, Any]:
     chains = audit_chain_verify()
     broken = chains.first_break
     audit_report = f"{chains.entries_checked} entries intact"
+    awaiting = getattr(chains, "awaiting_seal", None)  # the sealed log (not the old chain)
+    if awaiting is not None:
+        audit_report += f", {awaiting} awaiting the sealer, {len(chains.never_sealed)} never sealed"
     if broken is not None:
         audit_report = f"chain {broken.chain_key} broken at {broken.sequence}: {broken.reason}"
 
@@ -192,6 +209,8 @@ def main(argv: list[str]) -> int:
         answer = prepare(int(argv[1]))
     elif command == "verify":
         answer = verify(Path(argv[1]))
+    elif command == "upgrade":
+        answer = upgrade()
     else:
         raise SystemExit(f"unknown step {command}")
     out.write_text(json.dumps(answer, indent=1))

@@ -14,6 +14,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,6 +94,7 @@ class Target:
     var_dir: Path
     database_url: str = ""
     pg_name: str = ""
+    src: Path = SRC  # the code the servers and the database steps run
 
     def env(self) -> dict[str, str]:
         env = {
@@ -105,7 +107,8 @@ class Target:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             TAUT_VAR_DIR=str(self.var_dir),
             DJANGO_SETTINGS_MODULE="taut.clinic.settings",
-            PYTHONPATH=str(SRC),
+            PYTHONPATH=str(self.src),
+            BENCH_SRC=str(self.src),
             TAUT_LOG_LEVEL="ERROR",
         )
         if self.database_url:
@@ -117,20 +120,45 @@ class Target:
         return self.var_dir / "taut.sqlite3"
 
 
-def make_target(engine: str, pg_name: str) -> Target:
+def make_target(engine: str, pg_name: str, src: Path = SRC) -> Target:
     var_dir = Path(tempfile.mkdtemp(prefix=f"taut-bench-{engine}-"))
     if engine == "postgres":
-        return Target(engine, var_dir, fresh_postgres(pg_name), pg_name)
-    return Target(engine, var_dir)
+        return Target(engine, var_dir, fresh_postgres(pg_name), pg_name, src)
+    return Target(engine, var_dir, src=src)
 
 
-def django_side(target: Target, *args: str) -> dict[str, Any]:
+def django_side(target: Target, *args: str, **env: str) -> dict[str, Any]:
     """Run bench/load/djangoside.py in a child process against the target; its JSON answer."""
     out = target.var_dir / f"answer-{args[0]}.json"
     command = [sys.executable, str(ROOT / "bench" / "load" / "djangoside.py"), *args, str(out)]
-    subprocess.run(command, env=target.env(), check=True, cwd=target.var_dir)  # noqa: S603
+    environment = {**target.env(), **env}
+    subprocess.run(command, env=environment, check=True, cwd=target.var_dir)  # noqa: S603
     answer: dict[str, Any] = json.loads(out.read_text())
     return answer
+
+
+def postgres_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        return bool(
+            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        )
+
+
+def clone_target(seed: Target, engine: str, pg_name: str, src: Path) -> Target:
+    """A copy of a prepared database (PostgreSQL: CREATE DATABASE ... TEMPLATE; SQLite: the
+    file), so that several runs start from the same data without seeding it again."""
+    var_dir = Path(tempfile.mkdtemp(prefix=f"taut-bench-{engine}-"))
+    if engine == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{pg_name}" TEMPLATE "{seed.pg_name}"')
+        return Target(engine, var_dir, f"{PG_SERVER}/{pg_name}", pg_name, src)
+    shutil.copyfile(seed.sqlite_path, var_dir / "taut.sqlite3")
+    return Target(engine, var_dir, src=src)
 
 
 @dataclass
@@ -140,6 +168,9 @@ class Server:
     target: Target
     port: int = field(default_factory=free_port)
     workers: int = 2
+    # Threads per worker (BENCH_THREADS): 1 is gunicorn's sync worker, more its gthread worker,
+    # which overlaps one request's database round trips with another's work.
+    threads: int = field(default_factory=lambda: int(os.environ.get("BENCH_THREADS", "1")))
     gunicorn: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
 
@@ -161,6 +192,8 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.workers),
+                "--threads",
+                str(self.threads),
                 "--forwarded-allow-ips",
                 "127.0.0.1",
                 "--timeout",
@@ -225,6 +258,56 @@ class Server:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0 if it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends(name: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used by the server's processes and by the database's backends between
+    `start` and `stop`: work per request, which a busy shared machine does not distort the way
+    it distorts latency. (SQLite's work is inside the server's processes.)"""
+
+    server: Server
+    started: dict[str, dict[int, float]] = field(default_factory=dict)
+    used: dict[str, float] = field(default_factory=dict)
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        app = self.server.pids() + ([self.server.worker.pid] if self.server.worker else [])
+        database = (
+            postgres_backends(self.server.target.pg_name) if self.server.target.pg_name else []
+        )
+        return {
+            "app": {pid: process_cpu_seconds(pid) for pid in app},
+            "database": {pid: process_cpu_seconds(pid) for pid in database},
+        }
+
+    def start(self) -> None:
+        self.started = self._snapshot()
+
+    def stop(self) -> None:
+        ended = self._snapshot()
+        for part, now in ended.items():
+            before = self.started.get(part, {})
+            self.used[part] = sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
 
 
 PROXY = {"X-Forwarded-Proto": "https"}

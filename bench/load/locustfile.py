@@ -10,7 +10,8 @@ A refused booking (another user took the slot a moment earlier) is a correct ans
 apart from errors. Every write the server acknowledged is appended to LOAD_ACKS (JSON lines) so
 the orchestrator can check afterwards that it is in the database.
 
-Environment: LOAD_FIXTURE (the prepare step's JSON: sessions, patients, lots...), LOAD_ACKS.
+Environment: LOAD_FIXTURE (the prepare step's JSON: sessions, patients, lots...), LOAD_ACKS,
+LOAD_WAIT (think time).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import entry_form, entry_key, proxy_headers  # noqa: E402
@@ -38,6 +39,14 @@ USERS = itertools.count()
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 APPOINTMENT = re.compile(r"/schedule/appointments/([0-9a-f-]{36})/")
 OUTCOMES = {"booked": 0, "refused": 0, "entries": 0, "entries_refused": 0}
+# Think time between a user's requests, in seconds: "0.5-1.5" (default) or "0" (none: each user
+# sends its next request as soon as the last one is answered, which measures throughput).
+WAIT = os.environ.get("LOAD_WAIT", "0.5-1.5")
+
+
+def _wait_time() -> Any:
+    low, _, high = WAIT.partition("-")
+    return between(float(low), float(high)) if high else constant(float(low))
 
 
 def acknowledge(kind: str, **record: Any) -> None:
@@ -50,7 +59,7 @@ def _report(environment: Any, **_: Any) -> None:
 
 
 class ClinicUser(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = _wait_time()
 
     def on_start(self) -> None:
         # Signed in before the run (argon2 sign-ins are slow on purpose and not page traffic).

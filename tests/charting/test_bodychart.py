@@ -248,7 +248,10 @@ class Elements(HTMLParser):
 
 
 def render(selected: list[str], readonly: bool = False) -> tuple[str, Elements]:
-    engine = Engine(dirs=[str(TEMPLATES)])
+    engine = Engine(
+        dirs=[str(TEMPLATES)],
+        libraries={"bodychart_tags": "taut.charting.templatetags.bodychart_tags"},
+    )
     html = engine.get_template("charting/_body_chart.html").render(
         Context(
             {

@@ -69,7 +69,7 @@ def _classify_audits(session: TreatmentSession) -> list[AuditEntry]:
         e
         for e in AuditEntry.objects.filter(
             object_type="treatment_session", object_id=str(session.public_id)
-        ).order_by("sequence")
+        ).order_by("pk")
         if "condition" in e.detail
     ]
 

@@ -260,7 +260,7 @@ def test_the_owner_sets_a_locations_zone_and_it_is_audited(world: World) -> None
     client.post(url, {"time_zone": "Australia/Sydney"})
     location.refresh_from_db()
     assert location.zone == ZoneInfo("Australia/Sydney")
-    change = AuditEntry.objects.filter(object_id=str(location.public_id)).latest("sequence")
+    change = AuditEntry.objects.filter(object_id=str(location.public_id)).latest("pk")
     assert change.detail["time_zone"] == {"from": "", "to": "Australia/Sydney"}
     client.post(url, {"time_zone": ""})
     location.refresh_from_db()

@@ -18,7 +18,7 @@ from taut.charting.models import (
 from taut.clinics.models import Clinic, Location
 from taut.consent.models import Consent, ConsentDocument
 from taut.outcomes import rollups
-from taut.outcomes.models import TALLIES, CourseSummary, PatientSpan
+from taut.outcomes.models import TALLIES, CourseSummary, PatientSpan, SpanEdgeTally
 from taut.patients.models import Patient
 from taut.screening.models import Intake, ScreeningRecord
 
@@ -170,7 +170,7 @@ def week(n: int) -> date:
 def rollup_snapshot(clinic_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Every roll-up row of the clinic, without ids, in a stable order."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (*TALLIES, CourseSummary, PatientSpan):
+    for model in (*TALLIES, CourseSummary, PatientSpan, SpanEdgeTally):
         fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
         rows = model.objects.for_clinic(clinic_id).values_list(*fields)
         tables[model.__name__] = sorted(tuple(map(str, row)) for row in rows)

@@ -44,7 +44,7 @@ def test_the_demo_has_a_responder_and_a_plateau_and_takes_a_bulk_history():
     )
     entries = AuditEntry.objects.filter(clinic_id=clinic.pk)
     assert entries.count() == audit_before + 1  # one entry for the whole synthetic import
-    assert entries.latest("sequence").detail["sessions"] == 250
+    assert entries.latest("pk").detail["sessions"] == 250
     everything = DashboardFilter(date(2023, 1, 1), date(2026, 11, 23))
     nprs = next(
         r

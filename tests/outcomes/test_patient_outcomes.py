@@ -129,7 +129,7 @@ def test_classifying_an_open_session_records_condition_and_location_with_an_audi
     )
     session.refresh_from_db()
     assert (session.condition, session.location_id) == ("low_back_pain", location.pk)
-    entry = AuditEntry.objects.filter(object_id=str(session.public_id)).latest("sequence")
+    entry = AuditEntry.objects.filter(object_id=str(session.public_id)).latest("pk")
     assert entry.detail["condition"] == "low_back_pain"
 
 

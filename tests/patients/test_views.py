@@ -119,6 +119,48 @@ def test_search_finds_by_name_without_accents_dob_phone_and_email(world: World) 
         assert "Sørensen".encode() in response.content, query
 
 
+def _listed(world: World, query: str, **extra: object) -> list[str]:
+    import re
+
+    page = client_for(world.frontdesk_a).get(reverse("patients:list"), {"q": query, **extra})
+    return re.findall(r'">([^<,]+, [^<]+)</a>', page.content.decode())
+
+
+def test_family_name_matches_come_first_then_given_name_matches(world: World) -> None:
+    for given, family in [
+        ("Ann", "Quinn"),
+        ("Quinn", "Adams"),
+        ("Bob", "Quinnell"),
+        ("Quincy", "Zane"),
+    ]:
+        make_patient(world.clinic_a, given, family)
+    assert _listed(world, "quin") == [
+        "Quinn, Ann",
+        "Quinnell, Bob",
+        "Zane, Quincy",  # given-name matches follow, by given name
+        "Adams, Quinn",
+    ]
+    assert _listed(world, "quinn") == ["Quinn, Ann", "Quinnell, Bob", "Adams, Quinn"]
+
+
+def test_every_word_of_a_name_search_must_match(world: World) -> None:
+    make_patient(world.clinic_a, "Ann", "Quinn")
+    make_patient(world.clinic_a, "Bob", "Quinn")
+    assert _listed(world, "quinn an") == ["Quinn, Ann"]
+    assert _listed(world, "a quinn") == ["Quinn, Ann"]
+
+
+def test_a_search_past_the_page_says_there_are_more(world: World) -> None:
+    from taut.patients.selectors import SEARCH_LIMIT
+
+    for i in range(SEARCH_LIMIT):
+        make_patient(world.clinic_a, f"Given{i:02d}", "Quade")
+    make_patient(world.clinic_a, "Quade", "Zeller")  # a given-name match, beyond the page
+    page = client_for(world.frontdesk_a).get(reverse("patients:list"), {"q": "qua"})
+    assert f"{SEARCH_LIMIT}+ matches".encode() in page.content
+    assert b"Zeller" not in page.content
+
+
 def test_search_is_scoped_to_the_clinic(world: World) -> None:
     response = client_for(world.frontdesk_a).get(reverse("patients:list"), {"q": "Becker"})
     assert str(world.patient_b.public_id).encode() not in response.content

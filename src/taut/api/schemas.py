@@ -1,9 +1,9 @@
-"""Shapes shared by every endpoint: the error body, pagination, references to people."""
+"""Shapes shared by every endpoint: the error body, pagination by cursor, references to people."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -20,8 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from taut.api.errors import ApiError
+from taut.keyset import InvalidCursor, page_across
+
 MAX_PAGE = 100
-MAX_OFFSET = 1_000_000
 
 # Text a client sends: never a NUL character, which PostgreSQL cannot store.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
@@ -116,7 +118,19 @@ WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: ErrorOut}
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"At most {MAX_PAGE} items.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str | None = Field(
+        None,
+        max_length=1000,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Where the page starts: the `next` of the page before, unchanged. "
+        "Leave it out for the first page.",
+    )
+
+
+NextCursor = Annotated[
+    str | None,
+    Field(description="The `cursor` that asks for the following page; null on the last page."),
+]
 
 
 class UserRef(Schema):
@@ -132,17 +146,25 @@ Row = TypeVar("Row")
 
 
 def page_of(
-    rows: QuerySet[Any], query: PageQuery, convert: Callable[[Any], dict[str, Any]]
+    rows: QuerySet[Any] | Sequence[QuerySet[Any]],
+    query: PageQuery,
+    convert: Callable[[Any], dict[str, Any]],
 ) -> tuple[dict[str, Any], list[Any]]:
-    """One page of an ordered query set as {count, limit, offset, items}, and the rows on it."""
-    chosen = list(rows[query.offset : query.offset + query.limit])
-    page = {
-        "count": rows.count(),
-        "limit": query.limit,
-        "offset": query.offset,
-        "items": [convert(row) for row in chosen],
-    }
-    return page, chosen
+    """One page of an ordered query set (or of ordered parts read one after the other, as a
+    patient search gives) as {limit, next, items}, and the rows on it. The page is found by its
+    cursor in the rows' own order (which ends with the primary key), with no OFFSET and no COUNT,
+    so a deep page costs what the first one does."""
+    parts = [rows] if isinstance(rows, QuerySet) else list(rows)
+    try:
+        page = page_across(parts, query.cursor, query.limit)
+    except InvalidCursor as bad:
+        raise ApiError(
+            422,
+            "The cursor is not one this list handed out.",
+            fields={"cursor": ["Use the `next` of the page before, unchanged."]},
+        ) from bad
+    body = {"limit": query.limit, "next": page.next, "items": [convert(row) for row in page.rows]}
+    return body, page.rows
 
 
 def ids(values: Iterable[Any]) -> list[str]:

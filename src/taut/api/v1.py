@@ -25,7 +25,8 @@ DESCRIPTION = """
 Taut's REST API. Authenticate with a personal access token (create one under **API tokens** in
 Taut): `Authorization: Bearer taut_…`. A token acts for its user, in its clinic, with that user's
 role; read-only tokens may only GET. Errors are `{"error": {"code", "message", "fields"}}`.
-Lists take `limit` (at most 100) and `offset`. See docs/api.md in the source for more.
+Lists take `limit` (at most 100) and `cursor` (the `next` of the page before); they give no total
+count. See docs/api.md in the source for more.
 """
 
 

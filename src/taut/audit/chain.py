@@ -1,4 +1,10 @@
-"""The hash over one audit entry. Pure: the same fields always give the same hash."""
+"""The two hashes of the audit log. Pure: the same input always gives the same hash.
+
+An entry's content hash covers what it says (who, what, which record, when, from where); it is
+computed when the entry is written. A seal's hash links one entry into its clinic's chain: it
+covers the seal before it, the seal's place in the chain, the entry's id and the entry's content
+hash, so changing, removing or reordering an entry or a seal breaks every link after it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,8 @@ from datetime import datetime
 from typing import Any
 
 
-def entry_hash(
+def content_hash(
     *,
-    prev_hash: str,
-    sequence: int,
     clinic_id: int | None,
     actor_id: int | None,
     actor_label: str,
@@ -24,8 +28,6 @@ def entry_hash(
 ) -> str:
     payload = json.dumps(
         {
-            "prev": prev_hash,
-            "seq": sequence,
             "clinic": clinic_id,
             "actor": actor_id,
             "actor_label": actor_label,
@@ -41,3 +43,7 @@ def entry_hash(
         ensure_ascii=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def seal_hash(*, prev_hash: str, sequence: int, entry_id: int, entry_hash: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{sequence}|{entry_id}|{entry_hash}".encode()).hexdigest()

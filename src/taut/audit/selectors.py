@@ -6,6 +6,11 @@ from django.db.models import QuerySet
 
 from taut.audit.models import AuditEntry
 from taut.clinics.models import Clinic
+from taut.keyset import Page, page_after, page_before
+
+# Newest first; the index (clinic, at, id) serves it, so a page reads only its own rows.
+LOG_ORDER = ("-at", "-pk")
+LOG_PAGE = 50
 
 
 def audit_entries_for_clinic(
@@ -29,8 +34,18 @@ def audit_entries_for_clinic(
         entries = entries.filter(at__gte=_midnight(date_from, clinic))
     if date_to:
         entries = entries.filter(at__lt=_midnight(date_to + timedelta(days=1), clinic))
-    return entries.order_by("-at", "-pk")
+    return entries.order_by(*LOG_ORDER)
 
 
 def _midnight(day: date, clinic: Clinic) -> datetime:
     return datetime.combine(day, time(0), tzinfo=clinic.zone)
+
+
+def audit_log_page(
+    entries: QuerySet[AuditEntry], *, older_than: str = "", newer_than: str = ""
+) -> Page:
+    """One page of the log: the newest entries, or those older (newer) than a cursor."""
+    entries = entries.select_related("actor")
+    if newer_than:
+        return page_before(entries, LOG_ORDER, newer_than, LOG_PAGE)
+    return page_after(entries, LOG_ORDER, older_than or None, LOG_PAGE)

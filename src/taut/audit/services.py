@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from taut import clock
-from taut.audit.chain import entry_hash
-from taut.audit.models import Action, AuditChain, AuditEntry
+from taut.audit.chain import content_hash
+from taut.audit.models import Action, AuditEntry
 from taut.clinic.proxies import client_ip
 
-
-def chain_key_for(clinic: Any) -> str:
-    return f"clinic:{clinic.pk}" if clinic is not None else "global"
+_IP_FIELD = AuditEntry._meta.get_field("ip_address")
 
 
 def _storable(value: Any) -> Any:
@@ -29,7 +26,6 @@ def _storable(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
 def audit_record(
     *,
     request: HttpRequest | None,
@@ -40,28 +36,20 @@ def audit_record(
     object_id: str,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    chain, _ = AuditChain.objects.get_or_create(key=chain_key_for(clinic))
-    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
-    actor_id = actor.pk if actor is not None else None
-    actor_label = _storable(actor.get_username())[:200] if actor is not None else ""
+    """Write one entry in the caller's transaction (or on its own). One INSERT and no lock: the
+    database queues the entry for the sealer (`taut.audit.sealing`), which chains it later."""
     fields: dict[str, Any] = {
-        "sequence": chain.length + 1,
         "clinic_id": clinic.pk if clinic is not None else None,
-        "actor_id": actor_id,
-        "actor_label": actor_label,
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": _storable(actor.get_username())[:200] if actor is not None else "",
         "action": str(action),
         "object_type": object_type,
         "object_id": _storable(object_id)[:64],
         "at": clock.now(),
-        "ip_address": client_ip(request),
+        "ip_address": _IP_FIELD.get_prep_value(client_ip(request)),  # as the column keeps it
         "detail": _storable(detail or {}),
     }
-    digest = entry_hash(prev_hash=chain.last_hash, **fields)
-    entry = AuditEntry.objects.create(chain=chain, prev_hash=chain.last_hash, hash=digest, **fields)
-    chain.last_hash = digest
-    chain.length = fields["sequence"]
-    chain.save(update_fields=["last_hash", "length"])
-    return entry
+    return AuditEntry.objects.create(content_hash=content_hash(**fields), **fields)
 
 
 def audit_patient_read(

@@ -319,6 +319,7 @@ def body_chart_regions() -> tuple[ChartRegion, ...]:
     return tuple(sorted(regions, key=reading_order))
 
 
+@cache
 def silhouette_paths() -> dict[Panel, str]:
     """The faint, non-interactive outline of each figure (the soles have none: they are regions)."""
     return {
@@ -376,16 +377,9 @@ def _panels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return panels
 
 
-def chart_context(selected_ids: Iterable[str] = ()) -> ChartRows:
-    """The regions as template rows, each with ``selected`` (unknown ids raise ValueError).
-
-    Pass the result as ``chart_regions`` to ``charting/_body_chart.html``, with
-    ``chart_input_name`` (the form field the checkboxes submit, one value per region) and
-    ``chart_readonly``; optional ``chart_id`` (prefix of the element ids, default "bodychart")
-    and ``chart_title`` (default "Pain drawing").
-    """
-    selected = set(clean_region_ids(selected_ids))
-    rows = ChartRows(
+@cache
+def _region_rows() -> tuple[dict[str, Any], ...]:
+    return tuple(
         {
             "id": region.id,
             "base": region.base,
@@ -395,10 +389,21 @@ def chart_context(selected_ids: Iterable[str] = ()) -> ChartRows:
             "path_d": region.path_d,
             "aria_label": region.aria_label,
             "name": region.name,
-            "selected": region.id in selected,
         }
         for region in body_chart_regions()
     )
+
+
+def chart_context(selected_ids: Iterable[str] = ()) -> ChartRows:
+    """The regions as template rows, each with ``selected`` (unknown ids raise ValueError).
+
+    Pass the result as ``chart_regions`` to ``charting/_body_chart.html``, with
+    ``chart_input_name`` (the form field the checkboxes submit, one value per region) and
+    ``chart_readonly``; optional ``chart_id`` (prefix of the element ids, default "bodychart")
+    and ``chart_title`` (default "Pain drawing").
+    """
+    selected = set(clean_region_ids(selected_ids))
+    rows = ChartRows({**row, "selected": row["id"] in selected} for row in _region_rows())
     x0, y0, width, height = VIEWBOX
     rows.viewbox = f"{x0} {y0} {width} {height}"
     rows.panels = _panels(rows)

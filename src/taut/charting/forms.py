@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import SafeString
 
 from taut.charting.models import (
     NeedleLot,
@@ -19,6 +23,57 @@ from taut.clinical.knowledge import load_knowledge
 from taut.clinics.models import Location
 
 
+class _RenderedOnce(BoundField):
+    """A field whose HTML depends only on its form's class and its initial value, rendered once
+    per process for each value it starts with: the charting page shows ~25 such fields (the
+    muscle list among them), and rendering them through the template engine on every request
+    cost more than the rest of the page. A bound form (a POST with errors) renders as usual."""
+
+    rendered: dict[tuple[Any, ...], SafeString] = {}
+
+    def as_field_group(self) -> SafeString:
+        key = self._key()
+        if key is None:
+            return super().as_field_group()  # type: ignore[no-any-return]
+        if key not in self.rendered:
+            self.rendered[key] = super().as_field_group()
+        return self.rendered[key]
+
+    def _key(self) -> tuple[Any, ...] | None:
+        form = self.form
+        if form.is_bound or self.name not in form.render_once:  # type: ignore[attr-defined]
+            return None
+        value = self.initial
+        empty = value is None or value is False or (isinstance(value, str) and value == "")
+        # A choice starts as one of its few choices; free text could be anything: not kept.
+        if not empty and not (isinstance(self.field, forms.ChoiceField) and isinstance(value, str)):
+            return None
+        return (type(form), self.name, form.auto_id, form.prefix, value)
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """A clinic's few rows in one plain query: Django's default iterator streams them through a
+    server-side cursor, which costs three round trips to PostgreSQL for a handful of rows."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
+class _ClinicRowChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = _ListedChoices
+
+
+class RenderOnceForm(forms.Form):
+    """A form that names, in `render_once`, the fields whose HTML depends on nothing but the
+    knowledge data and their initial value (never on the database or the request)."""
+
+    render_once: tuple[str, ...] = ()
+    bound_field_class = _RenderedOnce
+
+
 def _muscle_choices() -> list[tuple[str, str]]:
     return sorted(((m.id, m.name) for m in load_knowledge().muscles), key=lambda c: c[1])
 
@@ -27,7 +82,16 @@ def _technique_choices() -> list[tuple[str, str]]:
     return [(t.id, t.name) for t in load_knowledge().techniques]
 
 
-class NotesForm(forms.Form):
+class NotesForm(RenderOnceForm):
+    render_once = (
+        "subjective",
+        "assessment",
+        "plan",
+        "diagnosis_codes",
+        "skin_check",
+        "patient_response",
+        "drowsy_or_fainted",
+    )  # each rendered once while empty; a note's own text is rendered each time
     pain_regions = forms.MultipleChoiceField(required=False, label="Pain drawing")
     subjective = forms.CharField(
         required=False,
@@ -57,7 +121,21 @@ class NotesForm(forms.Form):
         ]
 
 
-class EntryForm(forms.Form):
+class EntryForm(RenderOnceForm):
+    render_once = (
+        "muscle",
+        "side",
+        "technique",
+        "needles_in",
+        "depth_mm",
+        "insertions",
+        "twitch",
+        "minutes_in",
+        "frequency_hz",
+        "pulse_width_us",
+        "intensity_ma",
+        "stimulation_minutes",
+    )  # all but lot_id, whose choices are the clinic's lots in date
     muscle = forms.ChoiceField(choices=_muscle_choices)
     side = forms.ChoiceField(choices=[("l", "Left"), ("r", "Right")])
     technique = forms.ChoiceField(choices=_technique_choices)
@@ -101,7 +179,8 @@ class EntryForm(forms.Form):
         return cleaned
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(RenderOnceForm):
+    render_once = ("instrument", "timing", "answers", "site")
     instrument = forms.ChoiceField()
     timing = forms.ChoiceField(choices=Timing.choices)
     answers = forms.CharField(
@@ -133,7 +212,8 @@ class MeasureForm(forms.Form):
         return values
 
 
-class AdverseEventForm(forms.Form):
+class AdverseEventForm(RenderOnceForm):
+    render_once = ("event", "severity", "action_taken")
     event = forms.ChoiceField()
     severity = forms.ChoiceField()
     action_taken = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -163,7 +243,8 @@ class LateAdverseEventForm(AdverseEventForm):
     field_order = ["event", "severity", "reported_via", "reported_on", "description"]
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(RenderOnceForm):
+    render_once = ("text",)
     text = forms.CharField(
         label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -172,8 +253,10 @@ class AddendumForm(forms.Form):
 NOT_RECORDED = "Not recorded"
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(RenderOnceForm):
     """What the session treats (a condition of the knowledge data) and where it happened."""
+
+    render_once = ("condition",)  # the location's choices are the clinic's: rendered each time
 
     condition = forms.ChoiceField(
         required=False,
@@ -183,7 +266,7 @@ class ClassifyForm(forms.Form):
             "knowledge; choose one from the list or “Not recorded”."
         },
     )
-    location = forms.ModelChoiceField(
+    location = _ClinicRowChoiceField(
         queryset=Location.objects.none(),
         required=False,
         to_field_name="public_id",

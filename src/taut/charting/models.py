@@ -142,6 +142,8 @@ class TreatmentSession(models.Model):
             models.Index(
                 fields=["clinic", "location", "date_of_service"], name="session_location_day"
             ),
+            # The API's list, newest first, paged by cursor (taut.keyset).
+            models.Index(fields=["clinic", "started_at", "id"], name="session_list"),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +214,10 @@ class SessionAdverseEvent(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        indexes = [models.Index(fields=["session", "event", "severity"], name="event_session")]
+        indexes = [
+            models.Index(fields=["session", "event", "severity"], name="event_session"),
+            models.Index(fields=["clinic", "recorded_at", "id"], name="event_list"),  # the API's
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} ({self.severity})"
@@ -303,6 +308,7 @@ class Measure(models.Model):
         indexes = [
             models.Index(fields=["clinic", "instrument", "recorded_at"], name="measure_instrument"),
             models.Index(fields=["session", "instrument", "timing"], name="measure_session"),
+            models.Index(fields=["clinic", "recorded_at", "id"], name="measure_list"),  # the API's
         ]
 
     def __str__(self) -> str:

@@ -43,10 +43,11 @@ def session_of_patient(
     if signed_only:
         sessions = sessions.filter(status=SessionStatus.SIGNED)
     session = sessions.select_related(
-        "patient", "clinician", "screening__intake", "consent", "signed_by"
+        "clinic", "clinician", "screening__intake", "consent__document", "signed_by"
     ).first()
     if session is None:
         raise Http404("No such session for this patient.")
+    session.patient = patient  # the row the caller holds (with its clinic): not fetched again
     return session
 
 
@@ -108,17 +109,26 @@ def suggestions_for(regions: list[str], *, top: int = 8) -> tuple[list[Any], str
     ], ""
 
 
-def session_overview(session: TreatmentSession) -> dict[str, Any]:
+def needling_overview(session: TreatmentSession) -> dict[str, Any]:
+    """What the needling section shows: the entries, their warnings and the needle count."""
     entries = list(session.entries.select_related("lot__product").order_by("pk"))
     plan = plan_of(session, entries=entries)
-    count = reconcile_needles(plan.entries)
     return {
         "entries": [{"row": e, "label": muscle_label(e.muscle, e.side)} for e in entries],
         "warnings": needling_warnings(plan),
-        "count": count,
+        "count": reconcile_needles(plan.entries),
+    }
+
+
+def session_overview(session: TreatmentSession) -> dict[str, Any]:
+    return {
+        **needling_overview(session),
         "measures": list(session.measures.order_by("recorded_at")),
         "adverse_events": list(session.adverse_events.order_by("recorded_at")),
-        "addenda": list(session.addenda.select_related("author").order_by("created_at")),
+        # Addenda follow signing; an open note has none to fetch.
+        "addenda": list(session.addenda.select_related("author").order_by("created_at"))
+        if session.is_signed
+        else [],
         "late_adverse_events": late_events_of(session),
     }
 

@@ -32,6 +32,7 @@ from taut.charting.selectors import (
     entry_check_as_typed,
     get_entry_for,
     get_session_for,
+    needling_overview,
     session_overview,
     sessions_for,
     suggestions_for,
@@ -107,7 +108,7 @@ def _needling_response(
             "patient": session.patient,
             "entry_form": form,
             "refusals": refusals,
-            **session_overview(session),
+            **needling_overview(session),
         }
         return render(request, "charting/_needling.html", context)
     if refusals:
@@ -238,14 +239,15 @@ def suggestions(
 @staff_required(Permission.CLINICAL_EDIT)
 def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
     session = _session(request, patient_id, session_id)
-    form = EntryForm(request.POST, lots=_lots(session))
+    lots = _lots(session)
+    form = EntryForm(request.POST, lots=lots)
     refusals: tuple[str, ...] = ()
     if form.is_valid():
         try:
             services.entry_add(
                 request=request, actor=request.user, session=session, data=dict(form.cleaned_data)
             )
-            form = EntryForm(lots=_lots(session))
+            form = EntryForm(lots=lots)
         except services.SessionRefused as refusal:
             refusals = refusal.reasons
     return _needling_response(request, session, form, refusals)

@@ -82,9 +82,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "taut.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "taut.replica.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,16 +148,30 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# A PostgreSQL streaming replica for reads that may be a moment old (reports, exports, the audit
+# log): views opt in with taut.replica.reads_from_replica; see docs/deployment.md.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env_str("DATABASE_REPLICA_URL"), conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+        # Tests never create a database on the standby: it receives the primary's.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["taut.replica.ReplicaRouter"]
+# After a person writes, their reads stay on the primary this long (replica lag is far shorter).
+TAUT_REPLICA_STALE_SECONDS = env_int("TAUT_REPLICA_STALE_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (reminders, diary prompts, bulk exports) goes through django-tasks on the
-# database backend, so no broker is needed; `taut worker` runs the queue.
+# database backend, so no broker is needed; `taut worker` runs the queue and seals the audit
+# log every TAUT_AUDIT_SEAL_SECONDS.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+TAUT_AUDIT_SEAL_SECONDS = float(env_str("TAUT_AUDIT_SEAL_SECONDS", "2"))
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
@@ -193,9 +209,9 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "taut.accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "taut.clinic.proxies.client_ip"
 
-# Sessions end after a period of inactivity: each request slides the expiry forward.
+# Sessions end after a period of inactivity: requests slide the expiry forward, saving the
+# session at most once a minute (taut.accounts.sessions), not on every request.
 SESSION_COOKIE_AGE = env_int("TAUT_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

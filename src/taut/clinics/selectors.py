@@ -10,11 +10,12 @@ from taut.clinics.models import Clinic, Location, Membership
 def membership_current(*, user: Any, clinic_id: int | None) -> Membership | None:
     """The membership a request acts under: the chosen clinic, else the user's first one."""
     memberships = Membership.objects.filter(user=user, is_active=True).select_related("clinic")
-    if clinic_id is not None:
-        chosen = memberships.filter(clinic_id=clinic_id).first()
-        if chosen is not None:
-            return chosen
-    return memberships.order_by("clinic__name", "pk").first()
+    chosen = memberships.filter(clinic_id=clinic_id).first() if clinic_id is not None else None
+    if chosen is None:
+        chosen = memberships.order_by("clinic__name", "pk").first()
+    if chosen is not None:
+        chosen.user = user  # the signed-in user, already loaded: not fetched again
+    return chosen
 
 
 def memberships_for_user(*, user: Any) -> list[Membership]:

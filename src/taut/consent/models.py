@@ -100,7 +100,10 @@ class Consent(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        indexes = [models.Index(fields=["clinic", "patient", "-signed_at"], name="consent_latest")]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "-signed_at"], name="consent_latest"),
+            models.Index(fields=["clinic", "signed_at", "id"], name="consent_list"),  # the API's
+        ]
 
     def __str__(self) -> str:
         return f"Consent of {self.patient} to {self.document}"

@@ -71,20 +71,32 @@ class ConsentStanding:
 
 
 def consent_standing(*, patient: Patient, kind: str) -> ConsentStanding:
-    signatures = (
+    return next(s for s in consent_standings(patient=patient) if s.kind == kind)
+
+
+def consent_standings(*, patient: Patient) -> list[ConsentStanding]:
+    """Where the patient stands for each kind of consent, from two queries: the patient's
+    signatures (without their PDFs and drawings) and the clinic's document versions."""
+    signatures = list(
         Consent.objects.for_clinic(patient.clinic_id)
-        .filter(patient=patient, document__kind=kind)
+        .filter(patient=patient)
+        .defer("pdf", "signature_svg")
         .select_related("document")
         .order_by("-signed_at", "-pk")
     )
-    latest = signatures.first()
-    current = document_current(clinic=patient.clinic_id, kind=kind)
+    documents = list(ConsentDocument.objects.for_clinic(patient.clinic_id).order_by("-version"))
+    return [_standing(kind, signatures, documents) for kind in ConsentKind.values]
+
+
+def _standing(
+    kind: str, signatures: list[Consent], documents: list[ConsentDocument]
+) -> ConsentStanding:
+    latest = next((c for c in signatures if c.document.kind == kind), None)
+    current = next((d for d in documents if d.kind == kind), None)
     active = latest if latest is not None and not latest.is_withdrawn else None
-    reconsent = bool(
-        active is not None
-        and ConsentDocument.objects.for_clinic(patient.clinic_id)
-        .filter(kind=kind, version__gt=active.document.version, requires_reconsent=True)
-        .exists()
+    reconsent = active is not None and any(
+        d.kind == kind and d.version > active.document.version and d.requires_reconsent
+        for d in documents
     )
     return ConsentStanding(
         kind,
@@ -94,7 +106,3 @@ def consent_standing(*, patient: Patient, kind: str) -> ConsentStanding:
         latest if latest is not None and latest.is_withdrawn else None,
         reconsent,
     )
-
-
-def consent_standings(*, patient: Patient) -> list[ConsentStanding]:
-    return [consent_standing(patient=patient, kind=kind) for kind in ConsentKind.values]

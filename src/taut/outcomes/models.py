@@ -228,3 +228,31 @@ class PatientSpan(models.Model):
 
     def __str__(self) -> str:
         return f"Patient {self.patient_id} from {self.first_day} to {self.last_day}"
+
+
+class SpanEdgeTally(models.Model):
+    """How many patient spans of one scope (location, clinician) begin and end on a day, or in a
+    month (`day` is then the month's first). The patients whose span overlaps a range are those
+    whose span began by its end less those whose span ended before its start: two sums over day
+    and month rows, however many patients the clinic has (outcomes.selectors._patients)."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=SpanScope.choices)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()
+    location = models.ForeignKey(
+        "clinics.Location", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    began = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "scope", "grain", "day"], name="span_edge_day")]
+
+    def __str__(self) -> str:
+        return f"{self.began} spans begun, {self.ended} ended on {self.day} ({self.scope})"

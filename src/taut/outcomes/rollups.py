@@ -10,7 +10,7 @@ entry's); a per-clinic lock keeps two signings of one bucket from replacing each
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,6 +52,7 @@ from taut.outcomes.models import (
     OutcomeTally,
     PatientSpan,
     SessionTally,
+    SpanEdgeTally,
     SpanScope,
     Tally,
     UseKind,
@@ -363,12 +364,112 @@ def refresh_patient(clinic_id: int, patient_id: int) -> None:
     old = CourseSummary.objects.for_clinic(clinic_id).filter(patient_id=patient_id)
     touched = {_course_bucket(c) for c in old.values("last_day", "location_id", "clinician_id")}
     old.delete()
-    PatientSpan.objects.for_clinic(clinic_id).filter(patient_id=patient_id).delete()
+    spans = PatientSpan.objects.for_clinic(clinic_id).filter(patient_id=patient_id)
+    edges = _span_edges(spans, -1)
+    spans.delete()
     write_patients(clinic_id, [patient_id])
+    edges.update(_span_edges(spans, +1))
+    _add_span_edges(clinic_id, edges)
     new = CourseSummary.objects.for_clinic(clinic_id).filter(patient_id=patient_id)
     touched |= {_course_bucket(c) for c in new.values("last_day", "location_id", "clinician_id")}
     for day, location, clinician in sorted(touched, key=str):
         refresh_bucket(Bucket(clinic_id, day, location, clinician), (OutcomeTally,))
+
+
+EdgeKey = tuple[
+    str, str, dt.date, int | None, int | None, str
+]  # scope, grain, day, loc, clin, edge
+
+
+def _span_edges(spans: QuerySet[PatientSpan], sign: int) -> Counter[EdgeKey]:
+    """What these spans add to (sign +1) or take from (-1) the edge tallies, day and month."""
+    edges: Counter[EdgeKey] = Counter()
+    for scope, location, clinician, first, last in spans.values_list(
+        "scope", "location_id", "clinician_id", "first_day", "last_day"
+    ):
+        for edge, day in (("began", first), ("ended", last)):
+            edges[(scope, Grain.DAY, day, location, clinician, edge)] += sign
+            edges[(scope, Grain.MONTH, month_start(day), location, clinician, edge)] += sign
+    return edges
+
+
+def _add_span_edges(clinic_id: int, edges: Counter[EdgeKey]) -> None:
+    """Apply the changes to the rows they touch (a handful: one patient's spans moved), in
+    three statements at most."""
+    changes: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+    for (scope, grain, day, location, clinician, edge), step in edges.items():
+        if step:
+            changes[(scope, grain, day, location, clinician)][edge] += step
+    if not changes:
+        return
+    touched = Q(pk__in=[])
+    for scope, grain, day, location, clinician in changes:
+        touched |= Q(
+            scope=scope, grain=grain, day=day, location_id=location, clinician_id=clinician
+        )
+    rows = {
+        (r.scope, r.grain, r.day, r.location_id, r.clinician_id): r
+        for r in SpanEdgeTally.objects.for_clinic(clinic_id).filter(touched)
+    }
+    fresh: list[SpanEdgeTally] = []
+    changed: list[SpanEdgeTally] = []
+    emptied: list[SpanEdgeTally] = []
+    for key, delta in changes.items():
+        row = rows.get(key)
+        if row is None:
+            scope, grain, day, location, clinician = key
+            row = SpanEdgeTally(
+                clinic_id=clinic_id,
+                scope=scope,
+                grain=grain,
+                day=day,
+                location_id=location,
+                clinician_id=clinician,
+            )
+            fresh.append(row)
+        row.began += delta["began"]
+        row.ended += delta["ended"]
+        if row.pk is not None:
+            (changed if row.began or row.ended else emptied).append(row)
+    SpanEdgeTally.objects.bulk_create([r for r in fresh if r.began or r.ended])
+    SpanEdgeTally.objects.bulk_update(changed, ["began", "ended"])
+    SpanEdgeTally.objects.filter(pk__in=[r.pk for r in emptied]).delete()
+
+
+def _edge_rows(clinic_id: int) -> Iterator[SpanEdgeTally]:
+    """Every day and month row of the clinic's span edges, counted from its spans."""
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for edge, column in (("began", "first_day"), ("ended", "last_day")):
+        rows = (
+            PatientSpan.objects.for_clinic(clinic_id)
+            .order_by()
+            .values("scope", "location_id", "clinician_id", column)
+            .annotate(n=Count("id"))
+        )
+        for row in rows.iterator(chunk_size=BATCH):
+            day = _date(row[column])
+            for grain, period in ((Grain.DAY, day), (Grain.MONTH, month_start(day))):
+                bucket = (row["scope"], grain, period, row["location_id"], row["clinician_id"])
+                counts[(*bucket, edge)] += row["n"]
+    merged: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: {"began": 0, "ended": 0})
+    for (*bucket_key, edge_name), total in counts.items():
+        merged[tuple(bucket_key)][edge_name] += total
+    for (scope, grain, day, location, clinician), n in merged.items():
+        yield SpanEdgeTally(
+            clinic_id=clinic_id,
+            scope=scope,
+            grain=grain,
+            day=day,
+            location_id=location,
+            clinician_id=clinician,
+            began=n["began"],
+            ended=n["ended"],
+        )
+
+
+def rebuild_span_edges(clinic_id: int) -> int:
+    SpanEdgeTally.objects.for_clinic(clinic_id).delete()
+    return _insert(SpanEdgeTally, _edge_rows(clinic_id))
 
 
 def _course_bucket(row: dict[str, Any]) -> tuple[dt.date, int | None, int]:
@@ -575,4 +676,10 @@ def rebuild(clinic_id: int, *, progress: Callable[[str], None] | None = None) ->
             months = _insert(model, _month_rows(model, model.objects.for_clinic(clinic_id)))
             say(f"{model.__name__}: {days:,} day rows, {months:,} month rows")
             tallies += days + months
+        # Migration outcomes.0002 rebuilds too, before 0003 has created the edge tallies (0003
+        # then fills them itself).
+        if SpanEdgeTally._meta.db_table in connection.introspection.table_names():
+            edges = rebuild_span_edges(clinic_id)
+            say(f"SpanEdgeTally: {edges:,} day and month rows")
+            tallies += edges
     return {"tallies": tallies, "courses": courses, "patients": len(patients)}

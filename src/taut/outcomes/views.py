@@ -19,6 +19,7 @@ from taut.outcomes.documents import pdf_response
 from taut.outcomes.forms import DashboardFilterForm
 from taut.outcomes.tables import TABLE_KEYS, csv_bytes, dashboard_tables
 from taut.patients.selectors import get_patient_for
+from taut.replica import reads_from_replica
 from taut.scheduling.selectors import care_plan_active
 
 
@@ -79,6 +80,7 @@ def _filter_form(request: StaffRequest) -> DashboardFilterForm:
 
 
 @staff_required(Permission.DASHBOARD_VIEW)
+@reads_from_replica
 def dashboard(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
     form = _filter_form(request)
@@ -119,6 +121,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
 
 
 @staff_required(Permission.DASHBOARD_VIEW)
+@reads_from_replica
 def dashboard_csv(request: StaffRequest, table: str) -> HttpResponse:
     if table not in TABLE_KEYS:
         raise Http404("No such dashboard table.")

@@ -7,6 +7,8 @@ from django.db import models
 
 from taut.clinics.models import ScopedManager
 
+PATTERN = "varchar_pattern_ops"
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
@@ -25,10 +27,12 @@ class Patient(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
-    # Search keys, kept by the services: lower case, accents removed, digits only.
+    # Search keys, kept by the services: lower case, accents removed, digits only; the phone's
+    # digits also reversed, so that "ends with 0142" is a prefix search through an index.
     given_key = models.CharField(max_length=100, editable=False)
     family_key = models.CharField(max_length=100, editable=False)
     phone_digits = models.CharField(max_length=40, blank=True, editable=False)
+    phone_reversed = models.CharField(max_length=40, blank=True, default="", editable=False)
     email_key = models.CharField(max_length=254, blank=True, editable=False)
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -50,12 +54,21 @@ class Patient(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        # Searches are prefix matches. PostgreSQL seeks a name prefix and reads it in name order
+        # through two indexes on the keys in the "C" collation (migration 0003, PostgreSQL only);
+        # phone and email prefixes use the pattern operator class (which SQLite ignores).
         indexes = [
             models.Index(fields=["clinic", "family_key", "given_key"], name="patient_name"),
             models.Index(fields=["clinic", "given_key"], name="patient_given"),
+            *(
+                models.Index(fields=["clinic", key], name=name, opclasses=["int8_ops", PATTERN])
+                for key, name in (
+                    ("phone_digits", "patient_phone_prefix"),
+                    ("phone_reversed", "patient_phone_suffix"),
+                    ("email_key", "patient_email_prefix"),
+                )
+            ),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob"),
-            models.Index(fields=["clinic", "phone_digits"], name="patient_phone"),
-            models.Index(fields=["clinic", "email_key"], name="patient_email"),
         ]
 
     def __str__(self) -> str:

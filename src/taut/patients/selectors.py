@@ -7,7 +7,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Collate
 from django.http import Http404, HttpRequest
 
 from taut.audit.models import Action
@@ -23,9 +25,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 def get_patient_for(*, membership: Membership, public_id: uuid.UUID | str) -> Patient:
     """The patient with this id in the member's clinic, or 404 (also for another clinic's)."""
     try:
-        return Patient.objects.for_clinic(membership.clinic_id).get(public_id=public_id)
+        patient = Patient.objects.for_clinic(membership.clinic_id).get(public_id=public_id)
     except (Patient.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404("No such patient in this clinic.") from missing
+    patient.clinic = membership.clinic  # the same clinic, already loaded with the membership
+    return patient
 
 
 def patient_get_for_view(
@@ -53,19 +57,60 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def _search_filter(query: str) -> Q:
+def _key(field: str) -> Any:
+    """A search key as the name order compares it: character by character (PostgreSQL's "C"
+    collation, which the name-order indexes are built with; SQLite compares so already)."""
+    return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
+
+
+def _by_name(patients: QuerySet[Patient], first: str, then: str) -> QuerySet[Patient]:
+    named = patients.annotate(first_key=_key(first), then_key=_key(then))
+    return named.order_by("first_key", "then_key", "pk")
+
+
+def _starting(name: str, prefix: str) -> Q:
+    """`name` starts with `prefix`, as a range an index on the key can seek."""
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{name}__gte": prefix, f"{name}__lt": following})
+
+
+def _name_parts(patients: QuerySet[Patient], query: str) -> list[QuerySet[Patient]]:
+    """Patients whose family name starts with the search, in name order; then those whose given
+    name does, by given name. Each part is read in the order of an index whose leading key the
+    search narrows, so a page costs the same in a clinic of any size. The longest word leads;
+    every other word must start the family or the given name."""
+    words = name_key(query).split()
+    if not words:
+        return [_by_name(patients, "family_key", "given_key")]
+    lead = max(words, key=len)
+    for word in words:
+        if word is not lead:
+            patients = patients.filter(
+                Q(family_key__startswith=word) | Q(given_key__startswith=word)
+            )
+    family = _by_name(patients, "family_key", "given_key").filter(_starting("first_key", lead))
+    given = (
+        _by_name(patients, "given_key", "family_key")
+        .filter(_starting("first_key", lead))
+        .exclude(_starting("then_key", lead))
+    )
+    return [family, given]
+
+
+def _search_parts(patients: QuerySet[Patient], query: str) -> list[QuerySet[Patient]]:
     born = _parse_date(query)
     if born is not None:
-        return Q(date_of_birth=born)
+        return [_by_name(patients.filter(date_of_birth=born), "family_key", "given_key")]
     if "@" in query:
-        return Q(email_key__startswith=query.strip().lower())
+        found = patients.filter(email_key__startswith=query.strip().lower())
+        return [_by_name(found, "family_key", "given_key")]
     digits = phone_digits(query)
     if len(digits) >= 4 and re.fullmatch(r"[\d\s()+\-.]+", query):
-        return Q(phone_digits__startswith=digits) | Q(phone_digits__endswith=digits)
-    condition = Q()
-    for token in name_key(query).split():
-        condition &= Q(family_key__startswith=token) | Q(given_key__startswith=token)
-    return condition
+        found = patients.filter(
+            Q(phone_digits__startswith=digits) | Q(phone_reversed__startswith=digits[::-1])
+        )
+        return [_by_name(found, "family_key", "given_key")]
+    return _name_parts(patients, query)
 
 
 def patient_search(
@@ -74,23 +119,25 @@ def patient_search(
     membership: Membership,
     query: str = "",
     include_archived: bool = False,
-) -> QuerySet[Patient]:
+) -> list[QuerySet[Patient]]:
+    """The patients a search finds, as ordered parts to read one after the other
+    (`taut.keyset.page_across`): for a name, family-name matches, then given-name matches."""
     patients = Patient.objects.for_clinic(membership.clinic_id)
     if not include_archived:
         patients = patients.filter(archived_at__isnull=True)
     query = query.strip()
-    if query:
-        patients = patients.filter(_search_filter(query))
-        audit_record(
-            request=request,
-            actor=membership.user,
-            clinic=membership.clinic,
-            action=Action.VIEW,
-            object_type="patient_search",
-            object_id="",
-            detail={"query": query[:100]},
-        )
-    return patients.order_by("family_key", "given_key", "pk")
+    if not query:
+        return [_by_name(patients, "family_key", "given_key")]
+    audit_record(
+        request=request,
+        actor=membership.user,
+        clinic=membership.clinic,
+        action=Action.VIEW,
+        object_type="patient_search",
+        object_id="",
+        detail={"query": query[:100]},
+    )
+    return _search_parts(patients, query)
 
 
 def patient_for_portal_user(*, user: Any) -> Patient | None:

@@ -25,6 +25,7 @@ def _refresh_search_keys(patient: Patient) -> None:
     patient.given_key = name_key(patient.given_name)
     patient.family_key = name_key(patient.family_name)
     patient.phone_digits = phone_digits(patient.phone)
+    patient.phone_reversed = patient.phone_digits[::-1]
     patient.email_key = patient.email.strip().lower()
 
 

@@ -12,6 +12,7 @@ from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.keyset import page_across
 from taut.patients import services
 from taut.patients.forms import PatientForm, PatientSearchForm
 from taut.patients.pathway import patient_pathway
@@ -33,17 +34,20 @@ def patient_list(request: StaffRequest) -> HttpResponse:
     query, archived = "", False
     if form.is_valid():
         query, archived = form.cleaned_data["q"], form.cleaned_data["archived"]
-    patients = patient_search(
-        request=request,
-        membership=request.membership,
-        query=query,
-        include_archived=archived,
+    found = page_across(
+        patient_search(
+            request=request,
+            membership=request.membership,
+            query=query,
+            include_archived=archived,
+        ),
+        None,
+        SEARCH_LIMIT,
     )
-    results = list(patients[: SEARCH_LIMIT + 1])
     context = {
         "form": form,
-        "patients": results[:SEARCH_LIMIT],
-        "more": len(results) > SEARCH_LIMIT,
+        "patients": found.rows,
+        "more": found.next is not None,
         "query": query,
     }
     if request.htmx:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,30 +66,40 @@ class PractitionerSlot:
     slot: core.Slot
 
 
-def _day_inputs(
-    clinic: Clinic, practitioner: Any, day: dt.date
-) -> tuple[list[WorkingHours], list[core.Break], list[core.TimeOff], list[core.Busy]]:
-    hours = WorkingHours.objects.for_clinic(clinic).filter(practitioner=practitioner)
-    breaks = WeeklyBreak.objects.for_clinic(clinic).filter(practitioner=practitioner)
+@dataclass
+class _DayInputs:
+    """One practitioner's records that bear on one day: hours as stored (each is local to its
+    location's zone), the rest as the core's inputs."""
+
+    hours: list[WorkingHours] = field(default_factory=list)
+    breaks: list[core.Break] = field(default_factory=list)
+    time_off: list[core.TimeOff] = field(default_factory=list)
+    busy: list[core.Busy] = field(default_factory=list)
+
+
+def _day_inputs(clinic: Clinic, practitioners: list[Any], day: dt.date) -> dict[int, _DayInputs]:
+    """Every practitioner's inputs for the day in four queries, whatever their number."""
+    inputs = {p.pk: _DayInputs() for p in practitioners}
     # A day longer than any zone's reaches: the locations' own zones may differ from the clinic's.
     zone = clinic.zone
     day_start = core.local_instant(day - dt.timedelta(days=1), dt.time(0), zone)
     day_end = core.local_instant(day + dt.timedelta(days=2), dt.time(0), zone)
+    theirs = {"practitioner_id__in": list(inputs)}
+    for h in WorkingHours.objects.for_clinic(clinic).filter(**theirs):
+        inputs[h.practitioner_id].hours.append(h)
+    for b in WeeklyBreak.objects.for_clinic(clinic).filter(**theirs):
+        inputs[b.practitioner_id].breaks.append(core.Break(b.weekday, b.start, b.end))
     time_off = TimeOff.objects.for_clinic(clinic).filter(
-        practitioner=practitioner, starts_at__lt=day_end, ends_at__gt=day_start
+        starts_at__lt=day_end, ends_at__gt=day_start, **theirs
     )
+    for t in time_off:
+        inputs[t.practitioner_id].time_off.append(core.TimeOff(t.starts_at, t.ends_at, t.reason))
     busy = Appointment.objects.for_clinic(clinic).filter(
-        practitioner=practitioner,
-        status__in=HOLDING,
-        starts_at__lt=day_end,
-        blocked_until__gt=day_start,
+        status__in=HOLDING, starts_at__lt=day_end, blocked_until__gt=day_start, **theirs
     )
-    return (
-        list(hours),
-        [core.Break(b.weekday, b.start, b.end) for b in breaks],
-        [core.TimeOff(t.starts_at, t.ends_at, t.reason) for t in time_off],
-        [core.Busy(a.starts_at, a.blocked_until) for a in busy],
-    )
+    for a in busy:
+        inputs[a.practitioner_id].busy.append(core.Busy(a.starts_at, a.blocked_until))
+    return inputs
 
 
 def _hours_by_zone(
@@ -117,18 +127,19 @@ def free_slots_for(
     locations = {
         str(loc.pk): loc for loc in Location.objects.for_clinic(clinic).select_related("clinic")
     }
+    inputs = _day_inputs(clinic, practitioners, day)
     found: list[PractitionerSlot] = []
     for practitioner in practitioners:
-        hours, breaks, time_off, busy = _day_inputs(clinic, practitioner, day)
-        for zone, zone_hours in _hours_by_zone(hours, locations).items():
+        theirs = inputs[practitioner.pk]
+        for zone, zone_hours in _hours_by_zone(theirs.hours, locations).items():
             slots = core.free_slots(
                 day=day,
                 zone=ZoneInfo(zone),
                 appointment=core_type(appointment_type),
                 hours=zone_hours,
-                breaks=breaks,
-                time_off=time_off,
-                busy=busy,
+                breaks=theirs.breaks,
+                time_off=theirs.time_off,
+                busy=theirs.busy,
                 now=now,
                 min_notice_minutes=min_notice_minutes,
             )

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from taut.clinical.gate import (
@@ -17,10 +18,10 @@ from taut.clinical.gate import (
     treatment_gate,
 )
 from taut.consent.models import ConsentKind
-from taut.consent.selectors import consent_standing
+from taut.consent.selectors import ConsentStanding, consent_standings
 from taut.patients.models import Patient
 from taut.screening.findings import screening_of
-from taut.screening.models import ScreeningRecord
+from taut.screening.models import Intake, ScreeningRecord
 from taut.screening.selectors import intake_latest, screening_latest
 
 
@@ -35,8 +36,27 @@ def screening_view_of(
     )
 
 
-def consent_view_of(patient: Patient) -> ConsentView | None:
-    general = consent_standing(patient=patient, kind=ConsentKind.GENERAL)
+@dataclass(frozen=True)
+class GateRecords:
+    """What the gate reads of a patient. A page that shows these records too fetches them once
+    (`gate_records_for`) and passes them to `gate_for_patient`."""
+
+    screening: ScreeningRecord | None
+    intake: Intake | None
+    consent_standings: Sequence[ConsentStanding]
+
+
+def gate_records_for(patient: Patient) -> GateRecords:
+    return GateRecords(
+        screening=screening_latest(patient=patient),
+        intake=intake_latest(patient=patient),
+        consent_standings=consent_standings(patient=patient),
+    )
+
+
+def consent_view_of(standings: Sequence[ConsentStanding]) -> ConsentView | None:
+    by_kind = {standing.kind: standing for standing in standings}
+    general = by_kind[ConsentKind.GENERAL]
     signed = general.consent or general.withdrawn
     if signed is None:
         return None
@@ -46,20 +66,23 @@ def consent_view_of(patient: Patient) -> ConsentView | None:
         status = ConsentStatus.SUPERSEDED
     else:
         status = ConsentStatus.SIGNED
-    electrical = consent_standing(patient=patient, kind=ConsentKind.ELECTRICAL)
     return ConsentView(
         status=status,
         document_version=signed.document.version,
         required_version=signed.document.version,  # re-consent is expressed by the status
-        covers_electrical=electrical.valid,
+        covers_electrical=by_kind[ConsentKind.ELECTRICAL].valid,
     )
 
 
 def gate_for_patient(
-    *, patient: Patient, planned_techniques: Iterable[str], today: date
+    *,
+    patient: Patient,
+    planned_techniques: Iterable[str],
+    today: date,
+    records: GateRecords | None = None,
 ) -> GateDecision:
-    record = screening_latest(patient=patient)
-    latest = intake_latest(patient=patient)
+    records = records or gate_records_for(patient)
+    record, latest = records.screening, records.intake
     screening = None
     if record is not None:
         screening = screening_view_of(
@@ -72,7 +95,7 @@ def gate_for_patient(
     return treatment_gate(
         as_of=today,
         screening=screening,
-        consent=consent_view_of(patient),
+        consent=consent_view_of(records.consent_standings),
         planned_techniques=planned_techniques,
         policy=policy,
     )

@@ -16,6 +16,7 @@ from taut.api.schemas import (
     WRITE_ERRORS,
     BodyIn,
     IsoDate,
+    NextCursor,
     PageQuery,
     RequiredText,
     ShortText,
@@ -48,9 +49,8 @@ class AdverseEventOut(Schema):
 
 
 class AdverseEventPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[AdverseEventOut]
 
 

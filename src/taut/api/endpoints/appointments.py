@@ -18,6 +18,7 @@ from taut.api.schemas import (
     WRITE_ERRORS,
     BodyIn,
     IsoDatetime,
+    NextCursor,
     PageQuery,
     RequiredText,
     ShortText,
@@ -56,9 +57,8 @@ class AppointmentOut(Schema):
 
 
 class AppointmentPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[AppointmentOut]
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from taut.api.auth import ApiContext, reader
-from taut.api.schemas import READ_ERRORS, PageQuery, UserRef, ids, page_of, user_ref
+from taut.api.schemas import READ_ERRORS, NextCursor, PageQuery, UserRef, ids, page_of, user_ref
 from taut.api.selectors import consents_for_api, get_consent_for_api
 from taut.audit.models import Action
 from taut.clinics.roles import Permission
@@ -44,9 +44,8 @@ class ConsentOut(Schema):
 
 
 class ConsentPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[ConsentOut]
 
 

@@ -16,6 +16,7 @@ from taut.api.schemas import (
     WRITE_ERRORS,
     BodyIn,
     IsoDate,
+    NextCursor,
     PageQuery,
     ShortText,
     choice_of,
@@ -49,9 +50,8 @@ class MeasureOut(Schema):
 
 
 class MeasurePage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[MeasureOut]
 
 

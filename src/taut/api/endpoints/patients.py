@@ -20,6 +20,7 @@ from taut.api.schemas import (
     Email,
     IsoDate,
     IsoDatetime,
+    NextCursor,
     PageQuery,
     PersonName,
     Phone,
@@ -55,9 +56,8 @@ class PatientOut(Schema):
 
 
 class PatientPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[PatientOut]
 
 
@@ -121,7 +121,8 @@ def _form(context: ApiContext, data: dict[str, Any], instance: Patient | None) -
 
 @router.get("", response={200: PatientPage, **READ_ERRORS}, auth=reader(Permission.PATIENT_VIEW))
 def patient_list(request: HttpRequest, query: Query[PatientQuery]) -> dict[str, Any]:
-    """Patients of the token's clinic, by family then given name; `q` searches as the list page."""
+    """Patients of the token's clinic, by family then given name; `q` searches as the list page
+    does (family-name matches first, then given-name matches)."""
     context: ApiContext = request.auth  # type: ignore[attr-defined]
     patients = patient_search(
         request=request,
@@ -130,7 +131,7 @@ def patient_list(request: HttpRequest, query: Query[PatientQuery]) -> dict[str, 
         include_archived=query.include_archived,
     )
     if query.updated_since is not None:
-        patients = patients.filter(updated_at__gte=query.updated_since)
+        patients = [part.filter(updated_at__gte=query.updated_since) for part in patients]
     page, shown = page_of(patients, query, patient_out)
     context.audit(
         request,

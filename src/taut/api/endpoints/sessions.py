@@ -14,7 +14,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from taut.api.auth import ApiContext, reader
-from taut.api.schemas import READ_ERRORS, IsoDate, PageQuery, UserRef, ids, page_of, user_ref
+from taut.api.schemas import (
+    READ_ERRORS,
+    IsoDate,
+    NextCursor,
+    PageQuery,
+    UserRef,
+    ids,
+    page_of,
+    user_ref,
+)
 from taut.api.selectors import get_session_for_api, sessions_for_api
 from taut.audit.models import Action
 from taut.charting.mapping import muscle_label
@@ -38,9 +47,8 @@ class SessionOut(Schema):
 
 
 class SessionPage(Schema):
-    count: int
     limit: int
-    offset: int
+    next: NextCursor
     items: list[SessionOut]
 
 

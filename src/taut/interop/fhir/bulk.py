@@ -31,6 +31,7 @@ from taut.audit.services import audit_record
 from taut.clinics.models import Clinic, Membership
 from taut.interop.fhir.collect import RESOURCE_TYPES, clinic_resources
 from taut.interop.models import ExportJob, ExportStatus
+from taut.replica import replica_reads
 
 
 class ExportError(Exception):
@@ -194,10 +195,11 @@ def export_run(job: ExportJob) -> ExportJob:
     shutil.rmtree(partial, ignore_errors=True)
     writer = NdjsonWriter(partial)
     try:
-        resources = clinic_resources(job.clinic)
-        if wanted:
-            resources = (r for r in resources if r["resourceType"] in wanted)
-        count = writer.write_all(resources)
+        with replica_reads():  # a long read of the whole clinic: the replica's, where there is one
+            resources = clinic_resources(job.clinic)
+            if wanted:
+                resources = (r for r in resources if r["resourceType"] in wanted)
+            count = writer.write_all(resources)
         files = writer.close()
         shutil.rmtree(final, ignore_errors=True)
         partial.rename(final)

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from taut.audit.sealing import audit_seal_pending, seal_every
 
 
 class Command(BaseCommand):
     help = (
         "Run the background worker: sends queued emails and text messages (confirmations, "
-        "reminders, diary prompts) and runs exports. Keep one running beside the web server."
+        "reminders, diary prompts), runs exports and seals the audit log every few seconds. "
+        "Keep one running beside the web server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,5 +28,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_options: dict[str, Any] = {"interval": options["interval"]}
         if options["batch"]:
-            worker_options["batch"] = True
-        call_command("db_worker", **worker_options)
+            audit_seal_pending()
+            call_command("db_worker", batch=True, **worker_options)
+            audit_seal_pending()  # what the tasks themselves recorded
+            return
+        stop = threading.Event()
+        sealer = threading.Thread(
+            target=seal_every,
+            args=(settings.TAUT_AUDIT_SEAL_SECONDS, stop),
+            name="audit-sealer",
+            daemon=True,  # a stopped worker stops sealing; the queue waits for the next one
+        )
+        sealer.start()
+        try:
+            call_command("db_worker", **worker_options)
+        finally:
+            stop.set()
