@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from taut import clock
 from taut.audit.chain import content_hash
 from taut.audit.models import Action, AuditEntry
-from taut.clinic.proxies import client_ip
+from taut.common.proxies import client_ip
 
 _IP_FIELD = AuditEntry._meta.get_field("ip_address")
 

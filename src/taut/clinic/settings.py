@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from taut.clinic.env import env_bool, env_int, env_list, env_str
-from taut.clinic.proxies import parse_networks
+from taut.common.proxies import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TAUT_VAR_DIR", str(Path.cwd() / "var")))
@@ -38,7 +38,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), so
-# that lockouts, rate limits and the audit log see each client, not the proxy (clinic/proxies.py).
+# that lockouts, rate limits and the audit log see each client, not the proxy (common/proxies.py).
 TAUT_TRUSTED_PROXIES = env_list("TAUT_TRUSTED_PROXIES")
 try:
     parse_networks(TAUT_TRUSTED_PROXIES)
@@ -199,7 +199,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failures (django-axes): a username from one client address, so that a
-# stranger's failures never lock a colleague out (the address as clinic/proxies.py finds it).
+# stranger's failures never lock a colleague out (the address as common/proxies.py finds it).
 AXES_FAILURE_LIMIT = env_int("TAUT_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TAUT_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -207,7 +207,7 @@ AXES_LOCKOUT_CALLABLE = "taut.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "taut.accounts.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "taut.clinic.proxies.client_ip"
+AXES_CLIENT_IP_CALLABLE = "taut.common.proxies.client_ip"
 
 # Sessions end after a period of inactivity: requests slide the expiry forward, saving the
 # session at most once a minute (taut.accounts.sessions), not on every request.

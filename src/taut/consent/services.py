@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.clinic.proxies import client_ip
 from taut.clinics.models import Clinic
+from taut.common.proxies import client_ip
 from taut.consent.models import Consent, ConsentDocument
 from taut.consent.pdf import consent_pdf
 from taut.consent.signature import signature_strokes, signature_svg

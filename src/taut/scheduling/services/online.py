@@ -10,8 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from taut.audit.models import Action, AuditEntry
-from taut.clinic.proxies import client_ip
 from taut.clinics.models import Clinic, Location
+from taut.common.proxies import client_ip
 from taut.patients.models import Patient
 from taut.patients.services import patient_create
 from taut.scheduling import notices

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from taut.clinic.proxies import client_ip, parse_networks
+from taut.common.proxies import client_ip, parse_networks
 from tests.clinic.test_settings import PRODUCTION_ENV, _taut
 
 
