@@ -40,3 +40,16 @@ def test_a_refusal_keeps_every_reason_and_the_fields_they_belong_to() -> None:
     assert refusal.fields == {"room": "taken"} and refusal.status == 409
     assert Refused("One reason.").reasons == ("One reason.",)
     assert Invalid("Bad date.").status == 422 and isinstance(Invalid("x"), Refused)
+
+
+def test_an_audit_entry_written_with_a_context_names_its_actor_and_address(world: World) -> None:
+    from taut.audit.models import Action, AuditEntry
+    from taut.audit.services import audit_record
+
+    ctx = AuditContext(actor=world.owner_a, client_address="192.0.2.7")
+    entry = audit_record(
+        ctx=ctx, clinic=world.clinic_a, action=Action.VIEW, object_type="patient", object_id="x"
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.actor == world.owner_a and stored.ip_address == "192.0.2.7"
+    assert stored.actor_label == world.owner_a.get_username()

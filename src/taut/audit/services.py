@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from taut import clock
 from taut.audit.chain import content_hash
 from taut.audit.models import Action, AuditEntry
+from taut.common.context import AuditContext
 from taut.common.proxies import client_ip
 
 _IP_FIELD = AuditEntry._meta.get_field("ip_address")
@@ -28,8 +29,9 @@ def _storable(value: Any) -> Any:
 
 def audit_record(
     *,
-    request: HttpRequest | None,
-    actor: Any,
+    ctx: AuditContext | None = None,
+    request: HttpRequest | None = None,
+    actor: Any = None,
     clinic: Any,
     action: Action,
     object_type: str,
@@ -37,7 +39,13 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Write one entry in the caller's transaction (or on its own). One INSERT and no lock: the
-    database queues the entry for the sealer (`taut.audit.sealing`), which chains it later."""
+    database queues the entry for the sealer (`taut.audit.sealing`), which chains it later.
+
+    New code passes `ctx` (who acts and from where); `request`/`actor` are the older form."""
+    if ctx is not None:
+        actor, address = ctx.actor, ctx.client_address
+    else:
+        address = client_ip(request)
     fields: dict[str, Any] = {
         "clinic_id": clinic.pk if clinic is not None else None,
         "actor_id": actor.pk if actor is not None else None,
@@ -46,7 +54,7 @@ def audit_record(
         "object_type": object_type,
         "object_id": _storable(object_id)[:64],
         "at": clock.now(),
-        "ip_address": _IP_FIELD.get_prep_value(client_ip(request)),  # as the column keeps it
+        "ip_address": _IP_FIELD.get_prep_value(address),  # as the column keeps it
         "detail": _storable(detail or {}),
     }
     return AuditEntry.objects.create(content_hash=content_hash(**fields), **fields)
