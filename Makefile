@@ -49,12 +49,24 @@ browser: $(STAMP)
 proxy:
 	@bash scripts/ensure-nginx
 
+# The suite runs in two parts: everything but the browser tests on $(WORKERS) processes
+# (pytest-xdist; each has its own test database), then the browser tests in one process, since
+# they drive one Chromium against live servers. PYTEST_ARGS, when given, runs just those tests.
+WORKERS ?= 2
+PYTEST_ENV = TAUT_TESTING=1 TAUT_VAR_DIR=$(ARTIFACTS)/var TAUT_ARTIFACTS=$(ARTIFACTS) \
+  DJANGO_ALLOW_ASYNC_UNSAFE=true
+
 pytest: $(STAMP) browser proxy
 	@echo "==> pytest ($${DATABASE_URL:-SQLite})"
 	@mkdir -p $(ARTIFACTS)/screenshots
-	@echo "    screenshots of browser tests: $(ARTIFACTS)/screenshots"
-	@TAUT_TESTING=1 TAUT_VAR_DIR=$(ARTIFACTS)/var TAUT_ARTIFACTS=$(ARTIFACTS) \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q $(PYTEST_ARGS)
+ifdef PYTEST_ARGS
+	@$(PYTEST_ENV) $(BIN)/pytest -q $(PYTEST_ARGS)
+else
+	@echo "    1/2: all but the browser tests, $(WORKERS) processes"
+	@$(PYTEST_ENV) $(BIN)/pytest -q -n $(WORKERS) --ignore=tests/e2e
+	@echo "    2/2: the browser tests in Chromium; screenshots: $(ARTIFACTS)/screenshots"
+	@$(PYTEST_ENV) $(BIN)/pytest -q tests/e2e
+endif
 
 test: lint typecheck migrations-check pytest
 
