@@ -223,7 +223,9 @@ def test_the_live_check_is_for_those_who_write_clinical_records(ready: Ready, to
         assert response.status_code == 403
 
 
-def test_a_phone_report_after_signing_is_recorded_from_the_signed_note(ready: Ready) -> None:
+def test_a_phone_report_after_signing_is_recorded_from_the_signed_note(
+    ready: Ready, today: None
+) -> None:
     from taut.charting.models import LateAdverseEvent
 
     session, _entry = _signed_with_entry(ready)
