@@ -82,6 +82,13 @@ def _noisy_png() -> bytes:
     return out.getvalue()
 
 
+def _noisy_jpeg() -> bytes:
+    out = io.BytesIO()
+    noise = random.Random(15).randbytes(64 * 64 * 3)
+    Image.frombytes("RGB", (64, 64), noise).save(out, format="JPEG", quality=95)
+    return out.getvalue()
+
+
 def _huge_png() -> bytes:
     return image_bytes("PNG", size=(6000, 6000), mode="1")
 
@@ -92,6 +99,7 @@ BAD: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("text named .png", lambda: b"hello, world", "image/png", "not a PNG"),
     ("empty", lambda: b"", "image/png", "empty"),
     ("truncated PNG", lambda: _noisy_png()[:400], "image/png", "could not be read"),
+    ("truncated JPEG", lambda: _noisy_jpeg()[:2000], "image/jpeg", "could not be read"),
     ("too many pixels", _huge_png, "image/png", "too many pixels"),
     ("too large", lambda: b"\x89PNG" + b"\0" * MAX_UPLOAD_BYTES, "image/png", "larger than"),
 ]

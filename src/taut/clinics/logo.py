@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_SOURCE_PIXELS = 25_000_000  # refuse decompression bombs before decoding them
@@ -62,7 +65,8 @@ def _opened(content: bytes) -> Image.Image:
             # library (WeasyPrint) lets Pillow load truncated images; it needs a fresh open after.
             image.verify()
             image = Image.open(io.BytesIO(content))
-            image.load()
+            with _truncated_images_refused():
+                image.load()
     except LogoError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -70,6 +74,22 @@ def _opened(content: bytes) -> Image.Image:
     except (OSError, SyntaxError, ValueError):
         raise LogoError("The image could not be read; it may be damaged.") from None
     return image
+
+
+_TRUNCATION_SETTING = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused() -> Iterator[None]:
+    """Load strictly: WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, under which a
+    cut-off JPEG decodes as grey and verify() does not check JPEG data, so lift it for this load."""
+    with _TRUNCATION_SETTING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def data_uri(png: bytes) -> str:
