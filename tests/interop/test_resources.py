@@ -451,3 +451,53 @@ def test_appointments_and_care_plans_are_exported_and_validate(world: Any) -> No
     plan = next(r for r in resources if r["resourceType"] == "CarePlan")
     assert plan["status"] == "active"
     assert [g["description"]["text"] for g in plan["contained"] if g["resourceType"] == "Goal"]
+
+
+def test_an_event_reported_after_signing_is_dated_the_day_it_was_reported() -> None:
+    from taut.charting.models import LateAdverseEvent
+
+    event = LateAdverseEvent(
+        pk=4,
+        event="headache",
+        severity="mild",
+        reported_via="phone",
+        reported_on=date(2026, 11, 22),
+        description="Headache the evening after.",
+        action_taken="Advised rest.",
+        recorded_at=AT,
+    )
+    resource = fhir.late_adverse_event_resource(event, REFS, recorder_id=REFS.practitioner_id)
+    round_trips(resource)
+    assert resource["date"] == "2026-11-22"
+    assert resource["recordedDate"].startswith("2026-11-20T16:30")
+    assert resource["event"]["text"].endswith("Headache the evening after.")
+    session_event = fhir.adverse_event_resource(event, REFS, recorder_id=REFS.practitioner_id)
+    assert resource["id"] != session_event["id"]
+
+
+def test_a_clinic_export_carries_the_events_reported_after_signing(demo: Clinic) -> None:
+    from taut.charting.models import LateAdverseEvent
+
+    session = TreatmentSession.objects.for_clinic(demo).filter(signed_at__isnull=False).first()
+    assert session is not None
+    LateAdverseEvent.objects.create(
+        clinic=demo,
+        session=session,
+        patient=session.patient,
+        event="headache",
+        severity="mild",
+        reported_via="phone",
+        reported_on=session.date_of_service,
+        description="A headache that evening.",
+        action_taken="Advised rest and fluids.",
+        recorded_by=session.clinician,
+        recorded_at=session.signed_at,
+    )
+    late = [
+        r
+        for r in clinic_resources(demo)
+        if r["resourceType"] == "AdverseEvent" and "A headache that evening." in r["event"]["text"]
+    ]
+    assert len(late) == 1
+    round_trips(late[0])
+    assert late[0]["encounter"]["reference"] == f"Encounter/{session.public_id}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from taut.charting.models import (
+    LateAdverseEvent,
     Measure,
     NeedlingEntry,
     PractitionerProfile,
@@ -92,8 +93,10 @@ def session_resources(
         entries = _grouped(NeedlingEntry, ids, "lot")
         measures = _grouped(Measure, ids)
         events = _grouped(SessionAdverseEvent, ids)
+        late_events = _grouped(LateAdverseEvent, ids)
         users.load(session.clinician_id for session in batch)
-        users.load(event.recorded_by_id for rows in events.values() for event in rows)
+        for grouped in (events, late_events):
+            users.load(event.recorded_by_id for rows in grouped.values() for event in rows)
         for session in batch:
             refs = fhir.session_refs(
                 session,
@@ -112,6 +115,10 @@ def session_resources(
             for event in events.get(session.pk, ()):
                 yield fhir.adverse_event_resource(
                     event, refs, recorder_id=users[event.recorded_by_id]
+                )
+            for late in late_events.get(session.pk, ()):
+                yield fhir.late_adverse_event_resource(
+                    late, refs, recorder_id=users[late.recorded_by_id]
                 )
 
 
@@ -224,11 +231,12 @@ def patient_everything(patient: Patient) -> list[fhir.Resource]:
     clinicians = set(sessions.values_list("clinician_id", flat=True))
     clinicians |= set(appointments.values_list("practitioner_id", flat=True))
     clinicians |= set(plans.values_list("author_id", flat=True))
-    clinicians |= set(
-        SessionAdverseEvent.objects.for_clinic(clinic)
-        .filter(session__patient=patient)
-        .values_list("recorded_by_id", flat=True)
-    )
+    for events in (SessionAdverseEvent, LateAdverseEvent):
+        clinicians |= set(
+            events.objects.for_clinic(clinic)
+            .filter(session__patient=patient)
+            .values_list("recorded_by_id", flat=True)
+        )
     clinicians |= set(
         intakes.exclude(submitted_by_id=patient.portal_user_id).values_list(
             "submitted_by_id", flat=True

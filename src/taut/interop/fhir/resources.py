@@ -370,6 +370,17 @@ def adverse_event_resource(event: Any, refs: SessionRefs, *, recorder_id: str) -
     }
 
 
+def late_adverse_event_resource(event: Any, refs: SessionRefs, *, recorder_id: str) -> Resource:
+    """An event the patient reported after the note was signed: dated the day it was reported,
+    recorded when it was written down, with what the patient said."""
+    resource = adverse_event_resource(event, refs, recorder_id=recorder_id)
+    resource["id"] = derived_id("late-adverse-event", event.pk)
+    resource["date"] = event.reported_on.isoformat()
+    resource["recordedDate"] = _instant(event.recorded_at)
+    resource["event"]["text"] = f"{resource['event']['text']}: {event.description}"[:1000]
+    return resource
+
+
 # --- intake and consent ---------------------------------------------------------------------
 
 
