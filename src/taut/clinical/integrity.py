@@ -64,6 +64,7 @@ def check_references(knowledge: Knowledge) -> None:
     _check_screening(knowledge)
     _check_adverse_events(knowledge)
     _check_conditions(knowledge)
+    _check_mcid_populations(knowledge)
     _check_jurisdictions(knowledge)
     _check_codes(knowledge)
 
@@ -223,6 +224,15 @@ def _check_conditions(knowledge: Knowledge) -> None:
             ("technique", condition.techniques, {t.id for t in knowledge.techniques}),
         ):
             _unknown("conditions.toml", label, kind, wanted, valid)
+
+
+def _check_mcid_populations(knowledge: Knowledge) -> None:
+    """An MCID names the conditions its population matches; each must exist."""
+    conditions = {condition.id for condition in knowledge.conditions}
+    for index, instrument in enumerate(knowledge.instruments):
+        label = record_label("instrument", index, instrument.id)
+        for mcid in instrument.mcids:
+            _unknown("instruments.toml", label, "condition", mcid.conditions, conditions)
 
 
 def _check_jurisdictions(knowledge: Knowledge) -> None:
