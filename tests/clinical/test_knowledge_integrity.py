@@ -170,6 +170,10 @@ def test_every_toml_file_is_loaded():
 
     assert load_diary().red_flags  # diary.toml belongs to taut.clinical.diary
     loaded.add("diary.toml")
+    from taut.clinical.timed_codes import load_timed_codes
+
+    assert load_timed_codes().services  # timed_codes.toml belongs to taut.clinical.timed_codes
+    loaded.add("timed_codes.toml")
     assert {path.name for path in DEFAULT_DIRECTORY.glob("*.toml")} == loaded
 
 
