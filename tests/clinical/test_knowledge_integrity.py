@@ -174,6 +174,10 @@ def test_every_toml_file_is_loaded():
 
     assert load_timed_codes().services  # timed_codes.toml belongs to taut.clinical.timed_codes
     loaded.add("timed_codes.toml")
+    from taut.clinical.exam import load_exam
+
+    assert load_exam().roots  # exam.toml belongs to taut.clinical.exam
+    loaded.add("exam.toml")
     assert {path.name for path in DEFAULT_DIRECTORY.glob("*.toml")} == loaded
 
 
