@@ -178,6 +178,10 @@ def test_every_toml_file_is_loaded():
 
     assert load_exam().roots  # exam.toml belongs to taut.clinical.exam
     loaded.add("exam.toml")
+    from taut.clinical.targets import load_targets
+
+    assert load_targets().targets  # targets.toml belongs to taut.clinical.targets
+    loaded.add("targets.toml")
     assert {path.name for path in DEFAULT_DIRECTORY.glob("*.toml")} == loaded
 
 
