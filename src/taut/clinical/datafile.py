@@ -17,9 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from taut.clinical.integrity import cited_keys
+from taut.clinical.integrity import check_cited_records
 from taut.clinical.knowledge import Knowledge, _File
-from taut.clinical.records import KnowledgeError, record_label
 
 TableSpec = Mapping[str, tuple[type[BaseModel], str]]  # table -> (model, id field)
 
@@ -53,13 +52,7 @@ def _read(
         )
         read.append((table, records))
     file.refuse_unread()
-    known = {source.key for source in knowledge.sources}
+    known = [source.key for source in knowledge.sources]
     for (table, records), (_, _, key) in zip(read, tables, strict=True):
-        for index, record in enumerate(records):
-            label = record_label(table, index, getattr(record, key))
-            if hasattr(record, "source") and not record.source:
-                raise KnowledgeError(name, label, "no source given")
-            for source in cited_keys(record):
-                if source not in known:
-                    raise KnowledgeError(name, label, f"unknown source '{source}'")
+        check_cited_records(name, table, records, key, known)
     return tuple(read)

@@ -90,6 +90,23 @@ def cited_keys(model: BaseModel) -> Iterator[str]:
                 yield from cited_keys(item)
 
 
+def check_cited_records(
+    file: str, table: str, records: Iterable[BaseModel], key: str, sources: Iterable[str]
+) -> None:
+    """A file read beside the knowledge base: ids unique, every record cited, sources known."""
+    known = set(sources)
+    seen: set[object] = set()
+    for index, record in enumerate(records):
+        record_id = getattr(record, key)
+        label = record_label(table, index, record_id)
+        if record_id in seen:
+            raise KnowledgeError(file, label, f"duplicate {key} '{record_id}'")
+        seen.add(record_id)
+        if hasattr(record, "source") and not record.source:
+            raise KnowledgeError(file, label, "no source given")
+        _unknown(file, label, "source", cited_keys(record), known)
+
+
 def _unknown(file: str, label: str, kind: str, wanted: Iterable[str], valid: Iterable[str]) -> None:
     known = set(valid)
     for value in wanted:
