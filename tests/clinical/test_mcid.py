@@ -11,7 +11,7 @@ from taut.clinical.mcid import mcid_for
 def test_a_headache_patients_nprs_is_not_silently_judged_by_the_low_back_pain_mcid():
     pick = mcid_for("nprs", "headache")
     assert pick.fallback is True
-    assert "no MCID is published for tension-type headache and migraine" in pick.statement
+    assert "no MCID measured in tension-type headache and migraine is on record" in pick.statement
     assert "low back pain" in pick.statement  # and it names the yardstick used instead
 
 
@@ -44,7 +44,7 @@ def test_headache_hit6_uses_the_within_person_value_not_the_between_groups_one()
 def test_an_instrument_without_any_mcid_says_so():
     pick = mcid_for("ppt", "neck_shoulder_pain")
     assert pick.found is False and pick.fallback is True
-    assert "no MCID is published" in pick.statement
+    assert "no MCID is on record" in pick.statement
 
 
 def test_no_condition_given_falls_back_and_says_so():
@@ -85,3 +85,14 @@ def test_an_mcid_naming_an_unknown_condition_fails_the_load(tmp_path):
     error = load_error(directory)
     assert error.file == "instruments.toml"
     assert "unknown condition 'migrane'" in str(error)
+
+
+def test_the_plain_statement_carries_no_source_keys_or_grades():
+    from taut.clinical.records import research_markers
+
+    for instrument, condition in (("nprs", "headache"), ("nprs", "low_back_pain"), ("ppt", None)):
+        pick = mcid_for(instrument, condition)
+        assert pick.plain
+        assert research_markers(pick.plain) == []
+        assert "Ostelo08" not in pick.plain and "verified" not in pick.plain
+    assert "instead" in mcid_for("nprs", "headache").plain

@@ -32,6 +32,7 @@ class McidPick:
     choice: MCIDChoice | None  # None: the instrument has no within-person MCID at all
     fallback: bool  # True when the MCID was not measured in the patient's condition
     statement: str  # for clinicians: which MCID and why, with its source and grade
+    plain: str = ""  # the same for a report's reader: no source keys, no evidence grades
 
     @property
     def found(self) -> bool:
@@ -49,30 +50,33 @@ def mcid_for(
         (m for m in instrument.mcids if m.context is Context.WITHIN_PERSON), key=_preference
     )
     matching = [m for m in usable if condition_id and condition_id in m.conditions]
+    name = instrument.abbreviation
     if matching:
         best = matching[0]
         statement = (
-            f"{instrument.abbreviation}: MCID {_value(best)} measured in {best.population} "
+            f"{name}: MCID {_value(best)} measured in {best.population} "
             f"({', '.join(best.source)}, {best.evidence.value})."
         )
-        return McidPick(
-            instrument.id, condition_id, MCIDChoice(instrument.id, best), False, statement
-        )
+        plain = f"{name}: judged by the change that matters in {best.population} ({_value(best)})."
+        choice = MCIDChoice(instrument.id, best)
+        return McidPick(instrument.id, condition_id, choice, False, statement, plain)
     wanted = condition_name.lower() if condition_name else "this patient's condition"
     if not usable:
-        statement = (
-            f"{instrument.abbreviation}: no MCID is published for {wanted} or any other group."
-        )
-        return McidPick(instrument.id, condition_id, None, True, statement)
+        statement = f"{name}: no MCID is on record for {wanted} or any other group."
+        plain = f"{name}: no published figure on record says how much change matters."
+        return McidPick(instrument.id, condition_id, None, True, statement, plain)
     fallback = usable[0]
     statement = (
-        f"{instrument.abbreviation}: no MCID is published for {wanted}; "
+        f"{name}: no MCID measured in {wanted} is on record; "
         f"using {_value(fallback)} from {fallback.population} "
         f"({', '.join(fallback.source)}, {fallback.evidence.value}) instead."
     )
-    return McidPick(
-        instrument.id, condition_id, MCIDChoice(instrument.id, fallback), True, statement
+    plain = (
+        f"{name}: no published figure for {wanted} is on record; the change is judged against "
+        f"the one for {fallback.population} ({_value(fallback)}) instead."
     )
+    choice = MCIDChoice(instrument.id, fallback)
+    return McidPick(instrument.id, condition_id, choice, True, statement, plain)
 
 
 def _preference(mcid: Mcid) -> tuple[int, int]:
