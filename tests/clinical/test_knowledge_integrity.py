@@ -170,6 +170,18 @@ def test_every_toml_file_is_loaded():
 
     assert load_diary().red_flags  # diary.toml belongs to taut.clinical.diary
     loaded.add("diary.toml")
+    from taut.clinical.timed_codes import load_timed_codes
+
+    assert load_timed_codes().services  # timed_codes.toml belongs to taut.clinical.timed_codes
+    loaded.add("timed_codes.toml")
+    from taut.clinical.exam import load_exam
+
+    assert load_exam().roots  # exam.toml belongs to taut.clinical.exam
+    loaded.add("exam.toml")
+    from taut.clinical.targets import load_targets
+
+    assert load_targets().targets  # targets.toml belongs to taut.clinical.targets
+    loaded.add("targets.toml")
     assert {path.name for path in DEFAULT_DIRECTORY.glob("*.toml")} == loaded
 
 

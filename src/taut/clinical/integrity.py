@@ -64,6 +64,7 @@ def check_references(knowledge: Knowledge) -> None:
     _check_screening(knowledge)
     _check_adverse_events(knowledge)
     _check_conditions(knowledge)
+    _check_mcid_populations(knowledge)
     _check_jurisdictions(knowledge)
     _check_codes(knowledge)
 
@@ -87,6 +88,23 @@ def cited_keys(model: BaseModel) -> Iterator[str]:
         for item in nested:
             if isinstance(item, BaseModel):
                 yield from cited_keys(item)
+
+
+def check_cited_records(
+    file: str, table: str, records: Iterable[BaseModel], key: str, sources: Iterable[str]
+) -> None:
+    """A file read beside the knowledge base: ids unique, every record cited, sources known."""
+    known = set(sources)
+    seen: set[object] = set()
+    for index, record in enumerate(records):
+        record_id = getattr(record, key)
+        label = record_label(table, index, record_id)
+        if record_id in seen:
+            raise KnowledgeError(file, label, f"duplicate {key} '{record_id}'")
+        seen.add(record_id)
+        if hasattr(record, "source") and not record.source:
+            raise KnowledgeError(file, label, "no source given")
+        _unknown(file, label, "source", cited_keys(record), known)
 
 
 def _unknown(file: str, label: str, kind: str, wanted: Iterable[str], valid: Iterable[str]) -> None:
@@ -223,6 +241,15 @@ def _check_conditions(knowledge: Knowledge) -> None:
             ("technique", condition.techniques, {t.id for t in knowledge.techniques}),
         ):
             _unknown("conditions.toml", label, kind, wanted, valid)
+
+
+def _check_mcid_populations(knowledge: Knowledge) -> None:
+    """An MCID names the conditions its population matches; each must exist."""
+    conditions = {condition.id for condition in knowledge.conditions}
+    for index, instrument in enumerate(knowledge.instruments):
+        label = record_label("instrument", index, instrument.id)
+        for mcid in instrument.mcids:
+            _unknown("instruments.toml", label, "condition", mcid.conditions, conditions)
 
 
 def _check_jurisdictions(knowledge: Knowledge) -> None:

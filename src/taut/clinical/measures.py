@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from taut.clinical.records import Cited, Direction, Frozen, Id, PatientText, Text
+from taut.clinical.records import Cited, Direction, Frozen, Id, Ids, PatientText, Text
 
 
 class InstrumentKind(StrEnum):
@@ -48,6 +48,9 @@ class Mcid(Cited):
     unit: McidUnit = McidUnit.POINTS
     context: Context = Context.WITHIN_PERSON
     population: Text
+    # The conditions.toml ids whose patients match the population the MCID was measured in;
+    # empty when it matches none of them (then it is only ever a fallback).
+    conditions: Ids = ()
     note: str = ""
 
 

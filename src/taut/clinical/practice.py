@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from taut.clinical.records import Cited, Frozen, Id, Ids, PatientText, Text
+from taut.clinical.records import Cited, Frozen, Id, Ids, PatientText, Text, _as_tuple
+
+ICD10_PATTERN = r"^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$"
 
 
 class Note(Cited):
@@ -210,6 +212,12 @@ class Condition(Cited):
     regions: Ids = ()
     instruments: Ids = Field(min_length=1)
     techniques: Ids = ()
+    # ICD-10-CM codes a diagnosis of this condition may carry, most usual first (the codes are
+    # checked against the shipped code set by tests/clinical/test_icd10.py).
+    icd10: Annotated[
+        tuple[Annotated[str, StringConstraints(pattern=ICD10_PATTERN)], ...],
+        BeforeValidator(_as_tuple),
+    ] = ()
     note: str = ""
 
 
