@@ -152,7 +152,9 @@ def test_a_section_too_long_or_empty_is_refused(world: World, section: str, valu
 def test_the_sign_page_without_a_published_document_sends_the_desk_back(world: World) -> None:
     client = client_for(world.frontdesk_a)
     response = client.get(_sign_url(world), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("consent:patient", args=[world.patient_a.public_id])
+    assert response.redirect_chain[-1][0] == reverse(
+        "consent:patient", args=[world.patient_a.public_id]
+    )
     assert "has not published this consent document" in response.content.decode()
 
 
@@ -160,7 +162,8 @@ def test_the_patient_signs_the_current_version(world: World) -> None:
     publish_consent_document(world.clinic_a, world.owner_a)
     current = publish_consent_document(world.clinic_a, world.owner_a)
     client_for(world.frontdesk_a).post(
-        _sign_url(world), {"signed_name": "Ada Lovelace", "signature": SIGNATURE, "understood": "on"}
+        _sign_url(world),
+        {"signed_name": "Ada Lovelace", "signature": SIGNATURE, "understood": "on"},
     )
     assert Consent.objects.get().document == current
 
@@ -196,7 +199,9 @@ def test_a_signed_name_with_markup_is_shown_as_text(world: World) -> None:
     document = publish_consent_document(world.clinic_a, world.owner_a)
     consent = sign_consent(world.patient_a, document, world.frontdesk_a)
     Consent.objects.filter(pk=consent.pk).update(signed_name=f"Ada {SCRIPT}")
-    page = client_for(world.owner_a).get(reverse("consent:patient", args=[world.patient_a.public_id]))
+    page = client_for(world.owner_a).get(
+        reverse("consent:patient", args=[world.patient_a.public_id])
+    )
     text = page.content.decode()
     assert SCRIPT not in text and "&lt;script&gt;" in text
 
@@ -256,4 +261,4 @@ def test_a_withdrawal_reason_with_markup_is_shown_as_text(world: World) -> None:
     client = client_for(world.frontdesk_a)
     client.post(url, {"reason": SCRIPT})
     page = client.get(reverse("consent:patient", args=[world.patient_a.public_id])).content.decode()
-    assert SCRIPT not in page
+    assert SCRIPT not in page and "&lt;script&gt;" in page
