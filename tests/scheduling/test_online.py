@@ -190,7 +190,7 @@ def test_the_search_refuses_days_beyond_the_clinic_s_horizon(desk: Desk) -> None
     start, _ = _urls(desk)
     horizon = NOW.date() + dt.timedelta(days=60)
     client = Client()
-    params = {"appointment_type": desk.type("initial_evaluation").pk, "practitioner": ""}
+    params = {"appointment_type": str(desk.type("initial_evaluation").pk), "practitioner": ""}
     late = client.get(start, {**params, "day": (horizon + dt.timedelta(days=1)).isoformat()})
     assert "at most 60 days ahead" in late.content.decode()
     assert late.context["choices"] == []

@@ -123,7 +123,7 @@ def test_a_note_with_markup_is_shown_as_text(desk: Desk) -> None:
 def test_the_slot_search_refuses_a_day_past_or_too_far(desk: Desk, day: str, reason: str) -> None:
     url = reverse("scheduling:book", args=[desk.world.patient_a.public_id])
     page = client_for(desk.world.frontdesk_a).get(
-        url, {"day": day, "appointment_type": desk.type("initial_evaluation").pk}
+        url, {"day": day, "appointment_type": str(desk.type("initial_evaluation").pk)}
     )
     assert reason in page.content.decode()
 
@@ -132,7 +132,7 @@ def test_the_slot_search_lists_the_day_s_free_times(desk: Desk) -> None:
     book(desk, at(TUESDAY, 9))
     url = reverse("scheduling:book", args=[desk.world.patient_a.public_id])
     page = client_for(desk.world.frontdesk_a).get(
-        url, {"day": "2026-11-24", "appointment_type": desk.type("initial_evaluation").pk}
+        url, {"day": "2026-11-24", "appointment_type": str(desk.type("initial_evaluation").pk)}
     )
     values = [value for value, _ in page.context["choices"]]
     assert _slot(desk, at(TUESDAY, 8)) in values
