@@ -13,12 +13,6 @@ from tests.conftest import World, client_for, publish_consent_document, sign_con
 from tests.consent.conftest import pdf_text
 
 UTC = dt.UTC
-AMBIGUOUS_HOUR_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="Bug: in the hour the clocks go back, Django's dateformat drops the zone of an "
-    "ambiguous local time, so the `when` filter (clinic/times.py) writes '01:30:00' with no "
-    "MDT/MST and the signed copy cannot tell the two 01:30s apart.",
-)
 
 
 def _signed_at(world: World, clinic_clock: Any, moment: dt.datetime) -> Any:
@@ -34,12 +28,10 @@ def _signed_at(world: World, clinic_clock: Any, moment: dt.datetime) -> Any:
         pytest.param(
             dt.datetime(2026, 11, 1, 7, 30, tzinfo=UTC),
             "1 November 2026, 01:30:00 MDT",
-            marks=AMBIGUOUS_HOUR_BUG,
         ),
         pytest.param(
             dt.datetime(2026, 11, 1, 8, 30, tzinfo=UTC),
             "1 November 2026, 01:30:00 MST",
-            marks=AMBIGUOUS_HOUR_BUG,
         ),
         # They go forward on 14 March 2027: 02:00 MST is followed by 03:00 MDT.
         (dt.datetime(2027, 3, 14, 8, 59, tzinfo=UTC), "14 March 2027, 01:59:00 MST"),
@@ -79,12 +71,6 @@ def test_the_standing_shows_the_clinic_s_date_on_new_year_s_eve(
     assert "Signed 31 Dec 2026" in text and "1 Jan 2027" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: consent/downloads.py names the PDF with signed_at's UTC date, so a consent "
-    "signed on the evening of 31 December in Denver downloads as ...-20270101.pdf; "
-    "clinic/times.py says filenames use the clinic's zone (local_text).",
-)
 def test_the_downloaded_pdf_is_named_with_the_clinic_s_date(
     world: World, clinic_clock: Any
 ) -> None:

@@ -237,12 +237,6 @@ def test_withdrawing_twice_on_the_page_shows_the_refusal(world: World) -> None:
     assert consent.withdrawal_reason == "First"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: a withdrawal reason over 2,000 characters fails WithdrawForm, and both the staff "
-    "and portal views then withdraw with an empty reason, silently dropping what was typed "
-    "(the service would keep the first 2,000 characters).",
-)
 def test_a_long_withdrawal_reason_is_not_silently_dropped(world: World) -> None:
     consent = sign_consent(
         world.patient_a, publish_consent_document(world.clinic_a, world.owner_a), world.owner_a

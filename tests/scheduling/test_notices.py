@@ -58,13 +58,6 @@ def test_a_visit_a_minute_beyond_the_reminder_period_gets_one(desk: Desk) -> Non
     assert OutboundMessage.objects.filter(kind=Kind.REMINDER).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: notices.notify_booked subtracts reminder_hours from starts_at in whatever zone "
-    "the caller passed; a ZoneInfo start (as free_slots_for returns, used by care-plan "
-    "follow-ups) is shifted on the wall clock, so across the spring-forward night the reminder "
-    "comes 23 hours before, while a start with a fixed offset (the desk page) gets 24.",
-)
 def test_a_reminder_before_the_spring_forward_keeps_to_elapsed_hours(desk: Desk) -> None:
     setup.working_hours_add(
         request=None,

@@ -156,12 +156,6 @@ def test_cancelling_on_the_page_without_a_reason_keeps_the_booking(desk: Desk) -
     assert appointment.status == AppointmentStatus.BOOKED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: scheduling/views.py answers any invalid CancelForm with 'say why the "
-    "appointment is cancelled', so a 301-character reason is refused with a message that "
-    "does not say it is too long.",
-)
 def test_a_cancellation_reason_too_long_is_refused_naming_its_length(desk: Desk) -> None:
     appointment = book(desk, at(TUESDAY, 9))
     response = _appointment_page(desk, appointment, "cancel", reason="r" * 301)

@@ -30,9 +30,24 @@ def _format(style: str) -> str:
     return pattern if "T" in pattern else f"{pattern} T"
 
 
+def _written(value: dt.datetime, style: str) -> str:
+    """Django leaves `T` empty for a local time the clocks make ambiguous (the hour that happens
+    twice in autumn), the one time a reader needs it most; the datetime itself knows (its fold),
+    so its own abbreviation goes into the pattern as escaped literal text."""
+    abbreviation = "".join(f"\\{char}" for char in (value.tzname() or ""))
+    pattern, escaped = [], False
+    for char in _format(style):
+        if char == "T" and not escaped:
+            pattern.append(abbreviation)
+        else:
+            pattern.append(char)
+        escaped = char == "\\" and not escaped
+    return dateformat.format(value, "".join(pattern))
+
+
 def local_text(value: dt.datetime, zone: dt.tzinfo, style: str = "") -> str:
     """`value` as read where `zone` is, with the zone's abbreviation."""
-    return dateformat.format(value.astimezone(zone), _format(style))
+    return _written(value.astimezone(zone), style)
 
 
 @register.filter(expects_localtime=True)
@@ -45,4 +60,4 @@ def when(value: object, style: str = "") -> str:
         raise TypeError(f"`when` writes datetimes; use `date` for {type(value).__name__} values.")
     if timezone.is_naive(value):
         raise ValueError("Taut stores aware datetimes only; a naive one has no zone to show.")
-    return dateformat.format(value, _format(style))
+    return _written(value, style)

@@ -141,10 +141,18 @@ class SignForm(forms.Form):
         return raw
 
 
+REASON_LIMIT = 2000
+
+
 class WithdrawForm(forms.Form):
+    """A patient may always withdraw, so the form never refuses: a reason pasted in beyond the
+    limit is kept up to it (the browser stops typing there) rather than blocking or dropping it."""
+
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": REASON_LIMIT}),
     )
+
+    def clean_reason(self) -> str:
+        return str(self.cleaned_data["reason"])[:REASON_LIMIT]

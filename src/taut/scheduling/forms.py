@@ -100,7 +100,11 @@ class SlotChoiceForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=300)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        error_messages={"required": "say why the appointment is cancelled."},
+    )
     waive_fee = forms.BooleanField(label="Waive any late-cancellation fee", required=False)
 
 

@@ -61,7 +61,8 @@ def notify_booked(appointment: Appointment, *, now: dt.datetime, reminder_hours:
         calendar_file=patient_calendar_file(appointment, now=now),
         now=now,
     )
-    remind_at = appointment.starts_at - dt.timedelta(hours=reminder_hours)
+    # In UTC: "24 hours before" is elapsed time, also across the night the clocks change.
+    remind_at = appointment.starts_at.astimezone(dt.UTC) - dt.timedelta(hours=reminder_hours)
     if remind_at > now:
         message_to_patient(
             patient=appointment.patient,

@@ -179,7 +179,7 @@ def appointment_cancel(request: StaffRequest, appointment_id: uuid.UUID) -> Http
     appointment = get_appointment_for(membership=request.membership, public_id=appointment_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Reason: say why the appointment is cancelled.")
+        messages.error(request, f"Reason: {' '.join(form.errors.get('reason', []))}")
     else:
         try:
             cancelled = services.appointment_cancel(
