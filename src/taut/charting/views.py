@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.charting import services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
@@ -43,6 +42,7 @@ from taut.clinic.refusals import show_refusal
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.outcomes import services as outcomes_services
 from taut.patients.selectors import get_patient_for
@@ -405,12 +405,4 @@ def session_document(
     session = _session(request, patient_id, session_id)
     if kind not in DOCUMENTS or not session.is_signed:
         raise Http404("Documents exist once the note is signed.")
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=session.clinic,
-        action=Action.EXPORT,
-        object_type=f"session_{kind}",
-        object_id=str(session.public_id),
-    )
-    return pdf_response(session, kind)
+    return pdf_response(session, kind, ctx=AuditContext.from_request(request))

@@ -12,16 +12,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taut import clock
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.interop.fhir import bulk
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
@@ -33,7 +33,7 @@ from taut.interop.fhir.everything import (
     searchset_bundle,
 )
 from taut.interop.models import ExportJob, ExportStatus
-from taut.interop.selectors import get_export_for
+from taut.interop.selectors import export_file_for, get_export_for
 from taut.patients.selectors import get_patient_for
 
 NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
@@ -195,22 +195,10 @@ def export_file(request: StaffRequest, export_id: str, resource_type: str) -> Ht
     job = get_export_for(membership=request.membership, public_id=export_id)
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
-    entry = next((e for e in job.files if e.get("type") == resource_type), None)
-    if job.status != ExportStatus.DONE or entry is None:
-        raise Http404("No such file in this export.")
-    path = bulk.export_directory(job) / entry["file"]
-    if not path.is_file():
-        raise Http404("The export's files have been removed.")
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=job.clinic,
-        action=Action.EXPORT,
-        object_type="fhir_export_file",
-        object_id=str(job.public_id),
-        detail={"type": resource_type, "count": entry["count"]},
+    file = export_file_for(
+        ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
     )
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
-        path.open("rb"), content_type=NDJSON, as_attachment=True, filename=entry["file"]
+        file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name
     )
