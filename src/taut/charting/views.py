@@ -16,7 +16,7 @@ from taut.audit.services import audit_patient_read
 from taut.charting import services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
-from taut.charting.finality import ensure_open
+from taut.charting.finality import ensure_open, note_is_final
 from taut.charting.forms import (
     AddendumForm,
     AdverseEventForm,
@@ -85,7 +85,7 @@ def _page(
         "condition_name": _condition_name(session.condition),
         "chart_regions": chart_context(session.pain_regions),
         "chart_input_name": "pain_regions",
-        "chart_readonly": session.is_signed,
+        "chart_readonly": note_is_final(session),
         "suggestions": suggestions,
         "suggestion_error": suggestion_error,
         **forms,
@@ -266,7 +266,7 @@ def entry_check(
     form = EntryForm(request.POST, lots=_lots(session))
     form.is_valid()  # the fields valid so far are enough for a check
     check = None
-    if not session.is_signed:
+    if not note_is_final(session):  # a final note takes no entry, so there is nothing to check
         check = entry_check_as_typed(session=session, typed=form.cleaned_data, lots=_lots(session))
     typed_depth = bool(request.POST.get("depth_mm"))
     depth_errors = [str(e) for e in form.errors.get("depth_mm", ())] if typed_depth else []
