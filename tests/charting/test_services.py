@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from taut.charting import services
+from taut.charting.finality import SignedNoteFinal
 from taut.charting.models import NeedlingEntry, TreatmentSession
 from taut.clinics.models import Membership
 from tests.charting.conftest import ENTRY, TODAY, Ready, make_ready, stock_and_profile
@@ -167,14 +168,14 @@ def test_a_signed_note_never_changes_but_takes_addenda(ready: Ready) -> None:
         request=None, actor=ready.world.clinician_a, entry=entry, needles_out=1
     )
     services.session_sign(request=None, actor=ready.world.clinician_a, session=session)
-    with pytest.raises(services.SessionRefused, match="signed"):
+    with pytest.raises(SignedNoteFinal, match="signed"):
         services.session_notes_save(
             request=None,
             actor=ready.world.clinician_a,
             session=session,
             data={"subjective": "changed"},
         )
-    with pytest.raises(services.SessionRefused, match="signed"):
+    with pytest.raises(SignedNoteFinal, match="signed"):
         _entry(ready, session)
     addendum = services.addendum_add(
         request=None,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from taut.clinical.wording import article, counted, plural, with_article
+from taut.clinical.knowledge import load_knowledge
+from taut.clinical.records import Side
+from taut.clinical.safety import NeedlingEntry, reconcile_needles
+from taut.clinical.wording import article, counted, plural, side_word, sided, with_article
 
 
 @pytest.mark.parametrize(
@@ -58,3 +61,37 @@ def test_it_counts_a_noun(count: int, noun: str, expected: str) -> None:
 
 def test_an_irregular_plural_is_given() -> None:
     assert plural(2, "has", "have") == "have" and plural(1, "has", "have") == "has"
+
+
+# --- sides --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("side", "word"),
+    [("l", "left"), ("r", "right"), (Side.LEFT, "left"), (Side.RIGHT, "right"), ("left", "left")],
+)
+def test_a_side_reads_as_a_word_whether_stored_as_a_code_or_an_enum(side, word):
+    assert side_word(side) == word
+
+
+def test_a_midline_region_has_no_side_word():
+    assert side_word(None) == ""
+    assert side_word("midline") == ""
+
+
+def test_a_sided_name_puts_the_side_after_the_name_in_brackets():
+    assert sided("upper trapezius", "l") == "upper trapezius (left)"
+    assert sided("sacrum", None) == "sacrum"
+
+
+def test_a_leading_side_reads_as_a_list_entry_in_sentence_case():
+    assert sided("temple", Side.RIGHT, leading=True) == "Right temple"
+    assert sided("crown of the head", None, leading=True) == "Crown of the head"
+
+
+def test_every_place_that_names_a_side_says_it_the_same_way():
+    knowledge = load_knowledge()
+    assert knowledge.region_name("temple_l") == "Left temple"
+    entry = NeedlingEntry("infraspinatus", Side.LEFT, "deep", needles_in=3, needles_out=2)
+    (mismatch,) = reconcile_needles([entry]).mismatches
+    assert mismatch.message.startswith("infraspinatus (left):")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from taut.audit.models import AuditEntry
+from taut.charting.finality import SignedNoteFinal
 from taut.clinical.course import CoursePolicy, FlagCode
 from taut.clinical.knowledge import UnknownIdError
 from taut.clinics.models import Location
@@ -137,7 +138,7 @@ def test_classifying_refuses_a_signed_note_an_unknown_condition_and_a_foreign_lo
     world, history
 ):
     signed = history.session(world.patient_a, week(0), clinician=world.clinician_a)
-    with pytest.raises(ClassifyRefused, match="signed"):
+    with pytest.raises(SignedNoteFinal, match="signed"):
         session_classify(
             request=None, actor=world.clinician_a, session=signed, condition=None, location=None
         )

@@ -17,9 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from taut.api.tokens import TOKEN_PREFIX
-from taut.charting.services import SessionRefused
-from taut.patients.services import PatientError
-from taut.scheduling.services import BookingRefused
+from taut.common.refusals import Refused
 
 logger = logging.getLogger("taut.api")
 
@@ -74,6 +72,13 @@ def error_response(error: ApiError) -> HttpResponse:
     return response
 
 
+def refusal_error(refusal: Refused) -> ApiError:
+    """Every service refusal (taut.common.refusals): its status, its code, its reasons; a reason
+    that belongs to one input is listed under that field."""
+    fields = {name: [reason] for name, reason in refusal.fields.items()}
+    return ApiError(refusal.status, refusal.message, code=refusal.code, fields=fields)
+
+
 def form_fields(form: Any) -> dict[str, list[str]]:
     """A Django form's errors as {field: [messages]} (`__all__` for the whole form)."""
     return {
@@ -110,6 +115,10 @@ def _handlers() -> list[tuple[type[Exception], Callable[[Exception], ApiError]]]
             message = "The request body is not valid JSON."
         return ApiError(status, message)
 
+    def refused(exc: Exception) -> ApiError:
+        assert isinstance(exc, Refused)  # noqa: S101
+        return refusal_error(exc)
+
     return [
         (ApiError, lambda exc: exc),  # type: ignore[return-value,arg-type]
         (NinjaValidationError, validation),
@@ -120,9 +129,7 @@ def _handlers() -> list[tuple[type[Exception], Callable[[Exception], ApiError]]]
         (HttpError, http_error),
         (Http404, lambda exc: ApiError(404, str(exc) or "Not found.")),
         (PermissionDenied, lambda exc: ApiError(403, str(exc) or "Your role does not allow this.")),
-        (PatientError, lambda exc: ApiError(409, str(exc), code="refused")),
-        (SessionRefused, lambda exc: ApiError(409, str(exc), code="refused")),
-        (BookingRefused, lambda exc: ApiError(409, str(exc), code="refused")),
+        (Refused, refused),
     ]
 
 

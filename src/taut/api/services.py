@@ -16,9 +16,10 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission
+from taut.common.refusals import Refused
 
 
-class TokenError(Exception):
+class TokenError(Refused):
     """A token write that the rules refuse."""
 
 

@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any, Literal
 
 from taut.clinical.knowledge import load_knowledge
+from taut.clinical.wording import side_word, sided
 
 Panel = Literal["front", "back"]
 Point = tuple[float, float]
@@ -213,9 +214,7 @@ class ChartRegion:
     @property
     def name(self) -> str:
         """A spoken name for announcements: "Left temple", "Crown of the head"."""
-        if self.side == MIDLINE:
-            return self.label[:1].upper() + self.label[1:]
-        return f"{self.side.capitalize()} {self.label}"
+        return sided(self.label, self.side, leading=True)
 
 
 def _fmt(value: float) -> str:
@@ -278,9 +277,7 @@ def rounded_path(points: Sequence[Point], radius: float = DEFAULT_RADIUS) -> str
 
 
 def _side_word(side: Any) -> str:
-    if side is None:
-        return MIDLINE
-    return "left" if str(getattr(side, "value", side)) == "l" else "right"
+    return side_word(side) or MIDLINE
 
 
 @cache

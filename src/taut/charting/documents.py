@@ -9,10 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from taut.audit.models import Action
+from taut.audit.services import audit_record
 from taut.charting.bodychart import chart_context
 from taut.charting.models import TreatmentSession
 from taut.charting.selectors import session_overview
 from taut.clinical.billing import load_billing
+from taut.common.context import AuditContext
 
 DOCUMENTS = {
     "note": ("charting/pdf_note.html", "note"),
@@ -39,7 +42,18 @@ def document_pdf(session: TreatmentSession, kind: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-def pdf_response(session: TreatmentSession, kind: str) -> HttpResponse:
+def pdf_response(
+    session: TreatmentSession, kind: str, *, ctx: AuditContext, via: str = ""
+) -> HttpResponse:
+    """The document as a download, recorded in the audit log as an export (`via` the portal)."""
+    audit_record(
+        ctx=ctx,
+        clinic=session.clinic,
+        action=Action.EXPORT,
+        object_type=f"session_{kind}",
+        object_id=str(session.public_id),
+        detail={"via": via} if via else None,
+    )
     _, stem = DOCUMENTS[kind]
     response = HttpResponse(document_pdf(session, kind), content_type="application/pdf")
     name = f"{stem}-{session.date_of_service:%Y-%m-%d}-{session.patient.family_name}.pdf"

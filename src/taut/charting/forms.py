@@ -20,6 +20,7 @@ from taut.charting.models import (
     Twitch,
 )
 from taut.clinical.knowledge import load_knowledge
+from taut.clinical.practice import is_electrical
 from taut.clinics.models import Location
 
 
@@ -172,7 +173,7 @@ class EntryForm(RenderOnceForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         stimulation = ("frequency_hz", "pulse_width_us", "intensity_ma", "stimulation_minutes")
-        if cleaned.get("technique") == "electrical":
+        if is_electrical(cleaned.get("technique") or ""):
             for name in stimulation:
                 if cleaned.get(name) is None:
                     self.add_error(name, "Required for electrical needling.")

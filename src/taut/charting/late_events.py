@@ -19,17 +19,14 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import LateAdverseEvent, ReportedVia, TreatmentSession
 from taut.clinical.knowledge import load_knowledge
+from taut.common.refusals import Refused
 from taut.outcomes import rollups
 
 TEXT_MIN_LENGTH = 3
 
 
-class LateEventRefused(Exception):
+class LateEventRefused(Refused):
     """The event may not be recorded; `reasons` names each field and why."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = tuple(reasons)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from taut.clinical.knowledge import load_knowledge
+from taut.clinical.practice import is_electrical
 from taut.clinical.records import Side
 from taut.clinical.safety import NeedlingEntry as CoreEntry
 from taut.clinical.safety import SessionPlan
+from taut.clinical.wording import sided
 from taut.screening.findings import screening_of
-
-ELECTRICAL = "electrical"
 
 
 def core_entry(entry: Any) -> CoreEntry:
@@ -22,7 +22,7 @@ def core_entry(entry: Any) -> CoreEntry:
         needles_out=entry.needles_out,
         depth_mm=float(entry.depth_mm) if entry.depth_mm is not None else None,
         insertions=entry.insertions,
-        stimulation=entry.technique != ELECTRICAL and entry.frequency_hz is not None,
+        stimulation=not is_electrical(entry.technique) and entry.frequency_hz is not None,
         needle_length_mm=_needle_length(entry),
     )
 
@@ -49,4 +49,4 @@ def plan_of(session: Any, *, entries: list[Any] | None = None) -> SessionPlan:
 
 def muscle_label(muscle_id: str, side: str) -> str:
     name = load_knowledge().muscle(muscle_id).name
-    return f"{name[:1].upper()}{name[1:]} ({'left' if side == 'l' else 'right'})"
+    return sided(f"{name[:1].upper()}{name[1:]}", side)

@@ -16,7 +16,8 @@ from django.http import HttpRequest
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.charting.mapping import ELECTRICAL, core_entry, muscle_label, plan_of
+from taut.charting.finality import ensure_open
+from taut.charting.mapping import core_entry, muscle_label, plan_of
 from taut.charting.models import (
     Addendum,
     Measure,
@@ -32,8 +33,10 @@ from taut.clinical.billing import cpt_codes
 from taut.clinical.credentials import Credentials, needling_credentials
 from taut.clinical.knowledge import load_knowledge
 from taut.clinical.outcomes import ScoringError, score_instrument
+from taut.clinical.practice import ELECTRICAL, is_electrical
 from taut.clinical.safety import entry_check, reconcile_needles
 from taut.clinics.models import Membership
+from taut.common.refusals import Refused
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
 from taut.diary.services import diary_prompts_schedule
@@ -54,12 +57,8 @@ NOTE_FIELDS = (
 )
 
 
-class SessionRefused(Exception):
+class SessionRefused(Refused):
     """The session (or this step of it) may not go ahead; `reasons` says every why."""
-
-    def __init__(self, reasons: list[str] | tuple[str, ...]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = tuple(reasons)
 
 
 def _audit(
@@ -132,17 +131,12 @@ def session_start(
     return session
 
 
-def _editable(session: TreatmentSession) -> None:
-    if session.is_signed:
-        raise SessionRefused(["This note is signed and cannot change; add an addendum instead."])
-
-
 @transaction.atomic
 def session_notes_save(
     *, request: HttpRequest | None, actor: Any, session: TreatmentSession, data: dict[str, Any]
 ) -> TreatmentSession:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
+    ensure_open(session)
     changed = [f for f in NOTE_FIELDS if f in data and getattr(session, f) != data[f]]
     for field in changed:
         setattr(session, field, data[field])
@@ -168,7 +162,7 @@ def _usable_lot(session: TreatmentSession, lot_id: int | None) -> NeedleLot:
 
 
 def _electrical_consent(session: TreatmentSession, technique: str, stimulating: bool) -> None:
-    if technique != ELECTRICAL and not stimulating:
+    if not is_electrical(technique) and not stimulating:
         return
     gate = gate_for_patient(
         patient=session.patient, planned_techniques=[ELECTRICAL], today=session.date_of_service
@@ -183,7 +177,7 @@ def entry_add(
     *, request: HttpRequest | None, actor: Any, session: TreatmentSession, data: dict[str, Any]
 ) -> NeedlingEntry:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
+    ensure_open(session)
     lot = _usable_lot(session, data.pop("lot_id"))
     entry = NeedlingEntry(clinic=session.clinic, session=session, lot=lot, **data)
     _electrical_consent(session, entry.technique, entry.frequency_hz is not None)
@@ -208,7 +202,7 @@ def entry_count_out(
     *, request: HttpRequest | None, actor: Any, entry: NeedlingEntry, needles_out: int
 ) -> NeedlingEntry:
     session = TreatmentSession.objects.select_for_update().get(pk=entry.session_id)
-    _editable(session)
+    ensure_open(session)
     if needles_out < 0:
         raise SessionRefused(["Needles out cannot be negative."])
     entry.needles_out = needles_out
@@ -229,7 +223,7 @@ def measure_add(
     site: str = "",
 ) -> Measure:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
+    ensure_open(session)
     try:
         scored = score_instrument(instrument, answers)
     except ScoringError as refusal:
@@ -260,7 +254,7 @@ def adverse_event_add(
     action_taken: str,
 ) -> SessionAdverseEvent:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
+    ensure_open(session)
     knowledge = load_knowledge()
     known = {e.id for e in knowledge.adverse_events if not e.aggregate}
     if event not in known:
@@ -287,7 +281,7 @@ def session_sign(
     *, request: HttpRequest | None, actor: Any, session: TreatmentSession
 ) -> TreatmentSession:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
+    ensure_open(session)
     if session.clinician_id != actor.pk:
         raise SessionRefused(["Only the clinician who treated the patient signs the note."])
     entries = list(session.entries.select_related("lot__product").order_by("pk"))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.charting import stock_services
 from taut.charting.forms import LotForm, ProductForm, ProfileForm
 from taut.charting.models import PractitionerProfile
 from taut.charting.selectors import stock_for
 from taut.clinic.forms_text import form_errors_sentence
+from taut.clinic.refusals import show_refusal
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission, Role
+from taut.common.context import AuditContext
+from taut.common.refusals import Refused
 
 
 def _today(request: StaffRequest):  # type: ignore[no-untyped-def]
@@ -44,18 +45,9 @@ def stock(request: StaffRequest) -> HttpResponse:
 def product_add(request: StaffRequest) -> HttpResponse:
     form = ProductForm(request.POST)
     if form.is_valid():
-        with transaction.atomic():
-            product = form.save(commit=False)
-            product.clinic = request.membership.clinic
-            product.save()
-            audit_record(
-                request=request,
-                actor=request.user,
-                clinic=product.clinic,
-                action=Action.CREATE,
-                object_type="needle_product",
-                object_id=str(product.pk),
-            )
+        product = form.save(commit=False)
+        product.clinic = request.membership.clinic
+        stock_services.needle_product_add(ctx=AuditContext.from_request(request), product=product)
         messages.success(request, f"Added {product}.")
     else:
         messages.error(request, form_errors_sentence(form))
@@ -68,22 +60,13 @@ def lot_add(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
     form = LotForm(request.POST, clinic=clinic, today=_today(request))
     if form.is_valid():
+        lot = form.save(commit=False)
+        lot.clinic = clinic
         try:
-            with transaction.atomic():
-                lot = form.save(commit=False)
-                lot.clinic = clinic
-                lot.save()
-                audit_record(
-                    request=request,
-                    actor=request.user,
-                    clinic=clinic,
-                    action=Action.CREATE,
-                    object_type="needle_lot",
-                    object_id=lot.lot_number,
-                )
+            stock_services.needle_lot_add(ctx=AuditContext.from_request(request), lot=lot)
             messages.success(request, f"Lot {lot.lot_number} is in stock.")
-        except IntegrityError:
-            messages.error(request, "That lot of that product is already in stock.")
+        except Refused as refusal:
+            show_refusal(request, refusal)
     else:
         messages.error(request, form_errors_sentence(form))
     return redirect("charting:stock")
@@ -125,18 +108,13 @@ def practitioner_save(request: StaffRequest, user_id: str) -> HttpResponse:
     profile = PractitionerProfile.objects.for_clinic(clinic).filter(user=membership.user).first()
     form = ProfileForm(request.POST, instance=profile, prefix=str(membership.user.public_id))
     if form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.clinic, saved.user = clinic, membership.user
-            saved.save()
-            audit_record(
-                request=request,
-                actor=request.user,
-                clinic=clinic,
-                action=Action.UPDATE,
-                object_type="practitioner_profile",
-                object_id=str(membership.user.public_id),
-            )
+        saved = form.save(commit=False)
+        saved.clinic, saved.user = clinic, membership.user
+        stock_services.practitioner_profile_save(
+            ctx=AuditContext.from_request(request),
+            profile=saved,
+            user_public_id=str(membership.user.public_id),
+        )
         messages.success(request, f"Credentials of {membership.user.display_name} saved.")
     else:
         messages.error(request, form_errors_sentence(form))

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.charting import services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
+from taut.charting.finality import ensure_open, note_is_final
 from taut.charting.forms import (
     AddendumForm,
     AdverseEventForm,
@@ -38,9 +38,12 @@ from taut.charting.selectors import (
     suggestions_for,
     usable_lots,
 )
+from taut.clinic.refusals import show_refusal
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
+from taut.common.refusals import Refused
 from taut.outcomes import services as outcomes_services
 from taut.patients.selectors import get_patient_for
 
@@ -82,7 +85,7 @@ def _page(
         "condition_name": _condition_name(session.condition),
         "chart_regions": chart_context(session.pain_regions),
         "chart_input_name": "pain_regions",
-        "chart_readonly": session.is_signed,
+        "chart_readonly": note_is_final(session),
         "suggestions": suggestions,
         "suggestion_error": suggestion_error,
         **forms,
@@ -140,7 +143,7 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             patient=patient,
             today=clock.today_in(patient.clinic.zone),
         )
-    except services.SessionRefused as refusal:
+    except Refused as refusal:
         return render(
             request,
             "charting/refused.html",
@@ -180,8 +183,8 @@ def notes_save(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UU
             request=request, actor=request.user, session=session, data=form.cleaned_data
         )
         messages.success(request, "Saved.")
-    except services.SessionRefused as refusal:
-        messages.error(request, " ".join(refusal.reasons))
+    except Refused as refusal:
+        show_refusal(request, refusal)
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
 
 
@@ -193,8 +196,7 @@ def session_classify(
     """Set or correct the condition treated and the location of an open note."""
     session = _session(request, patient_id, session_id)
     try:
-        if session.is_signed:  # before the values: a signed note takes none, valid or not
-            raise outcomes_services.ClassifyRefused(outcomes_services.SIGNED_REFUSAL)
+        ensure_open(session)  # before the values: a signed note takes none, valid or not
         form = ClassifyForm(request.POST, session=session)
         if not form.is_valid():
             return _page(request, session, status=400, classify_form=form)
@@ -205,11 +207,11 @@ def session_classify(
             condition=form.cleaned_data["condition"] or None,
             location=form.cleaned_data["location"],
         )
-    except outcomes_services.ClassifyRefused as refusal:
+    except Refused as refusal:
         return render(
             request,
             "charting/classify_refused.html",
-            {"session": session, "patient": session.patient, "reasons": [str(refusal)]},
+            {"session": session, "patient": session.patient, "reasons": refusal.reasons},
             status=409,
         )
     messages.success(request, "Condition and location saved.")
@@ -248,7 +250,7 @@ def entry_add(request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUI
                 request=request, actor=request.user, session=session, data=dict(form.cleaned_data)
             )
             form = EntryForm(lots=lots)
-        except services.SessionRefused as refusal:
+        except Refused as refusal:
             refusals = refusal.reasons
     return _needling_response(request, session, form, refusals)
 
@@ -264,7 +266,7 @@ def entry_check(
     form = EntryForm(request.POST, lots=_lots(session))
     form.is_valid()  # the fields valid so far are enough for a check
     check = None
-    if not session.is_signed:
+    if not note_is_final(session):  # a final note takes no entry, so there is nothing to check
         check = entry_check_as_typed(session=session, typed=form.cleaned_data, lots=_lots(session))
     typed_depth = bool(request.POST.get("depth_mm"))
     depth_errors = [str(e) for e in form.errors.get("depth_mm", ())] if typed_depth else []
@@ -288,7 +290,7 @@ def entry_count(
         )
     except ValueError:
         refusals = ("Needles out: enter a whole number.",)
-    except services.SessionRefused as refusal:
+    except Refused as refusal:
         refusals = refusal.reasons
     return _needling_response(request, session, EntryForm(lots=_lots(session)), refusals)
 
@@ -313,7 +315,7 @@ def measure_add(
             )
             messages.success(request, "Measure recorded.")
             return redirect("charting:session", patient_id=patient_id, session_id=session_id)
-        except services.SessionRefused as refusal:
+        except Refused as refusal:
             form.add_error("answers", " ".join(refusal.reasons))
     return _page(request, session, measure_form=form)
 
@@ -332,7 +334,7 @@ def adverse_event_add(
             )
             messages.success(request, "Adverse event recorded.")
             return redirect("charting:session", patient_id=patient_id, session_id=session_id)
-        except services.SessionRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, " ".join(refusal.reasons))
     return _page(request, session, event_form=form)
 
@@ -346,8 +348,8 @@ def session_sign(
     try:
         services.session_sign(request=request, actor=request.user, session=session)
         messages.success(request, "Signed. The note is now final; corrections go in addenda.")
-    except services.SessionRefused as refusal:
-        messages.error(request, "Not signed. " + " ".join(refusal.reasons))
+    except Refused as refusal:
+        show_refusal(request, refusal, prefix="Not signed. ")
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
 
 
@@ -364,8 +366,8 @@ def addendum_add(
                 request=request, actor=request.user, session=session, text=form.cleaned_data["text"]
             )
             messages.success(request, "Addendum added.")
-        except services.SessionRefused as refusal:
-            messages.error(request, " ".join(refusal.reasons))
+        except Refused as refusal:
+            show_refusal(request, refusal)
     else:
         messages.error(request, "Write the addendum.")
     return redirect("charting:session", patient_id=patient_id, session_id=session_id)
@@ -403,12 +405,4 @@ def session_document(
     session = _session(request, patient_id, session_id)
     if kind not in DOCUMENTS or not session.is_signed:
         raise Http404("Documents exist once the note is signed.")
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=session.clinic,
-        action=Action.EXPORT,
-        object_type=f"session_{kind}",
-        object_id=str(session.public_id),
-    )
-    return pdf_response(session, kind)
+    return pdf_response(session, kind, ctx=AuditContext.from_request(request))

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "taut.clinics.middleware.ClinicMembershipMiddleware",
     "taut.clinics.zones.ClinicTimeZoneMiddleware",
     "taut.accounts.middleware.TwoFactorMiddleware",
+    "taut.clinic.refusals.RefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

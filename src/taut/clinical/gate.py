@@ -17,17 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from taut.clinical.consent_rules import ConsentStatus, needs_own_consent
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinical.screening import Screening
 from taut.clinical.wording import plural
-
-ELECTRICAL = "electrical"  # the technique id that needs its own consent where the clinic says so
-
-
-class ConsentStatus(StrEnum):
-    SIGNED = "signed"
-    WITHDRAWN = "withdrawn"
-    SUPERSEDED = "superseded"  # the document changed in a way that requires consenting again
 
 
 class GateCode(StrEnum):
@@ -218,8 +211,10 @@ def _consent_reasons(
         )
         reasons.append(GateReason(GateCode.CONSENT_OUTDATED, message))
     if (
-        ELECTRICAL in planned
-        and policy.electrical_needs_own_consent
+        any(
+            needs_own_consent(t, separate_electrical=policy.electrical_needs_own_consent)
+            for t in planned
+        )
         and not consent.covers_electrical
     ):
         message = (

@@ -53,6 +53,7 @@ from taut.clinical.practice import (
     UnencodedRow,
 )
 from taut.clinical.records import KnowledgeError, Side, Source, TerminologyCode, record_label
+from taut.clinical.wording import sided
 
 __all__ = ["DEFAULT_DIRECTORY", "Knowledge", "KnowledgeError", "UnknownIdError", "load_knowledge"]
 
@@ -223,10 +224,7 @@ class Knowledge:
             base, side = region_id, None
         else:
             base, side = self.split_drawing_region(region_id)
-        label = self.region(base).label
-        if side is None:
-            return label[:1].upper() + label[1:]
-        return f"{'Left' if side is Side.LEFT else 'Right'} {label}"
+        return sided(self.region(base).label, side, leading=True)
 
     def target_name(self, target: str) -> str:
         """What a screening finding applies to, by name: a region, a technique or a site."""

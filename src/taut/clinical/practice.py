@@ -19,6 +19,16 @@ class Note(Cited):
 
 # --- techniques ---------------------------------------------------------------------------------
 
+# The technique that passes current through the needles. It is the one technique with rules of its
+# own: a separate consent where the clinic asks for one, refused with an implanted electrical
+# device, its own aftercare. An integrity check asserts that techniques.toml holds it.
+ELECTRICAL = "electrical"
+
+
+def is_electrical(technique: str) -> bool:
+    """Does this technique id pass current through the needles?"""
+    return technique == ELECTRICAL
+
 
 class Parameter(Cited):
     id: Id

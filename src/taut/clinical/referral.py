@@ -24,10 +24,9 @@ from typing import Any, NamedTuple
 from taut.clinical.anatomy import ReferralPattern, ReferralWeights, ZoneKind
 from taut.clinical.knowledge import Knowledge, load_knowledge
 from taut.clinical.records import Side
-from taut.clinical.wording import counted
+from taut.clinical.wording import counted, side_word
 
 BOTH_SIDES = (Side.LEFT, Side.RIGHT)
-SIDE_NAMES = {Side.LEFT: "left", Side.RIGHT: "right"}
 ZONE_WORDS = {
     ZoneKind.ESSENTIAL: "essential zone",
     ZoneKind.SPILLOVER: "spillover zone",
@@ -70,7 +69,7 @@ class Suggestion(NamedTuple):
             for region, kind in self.matched
         )
         return (
-            f"The {SIDE_NAMES[self.side]} {self.name} pattern covers {zones}. "
+            f"The {side_word(self.side)} {self.name} pattern covers {zones}. "
             f"That is {len(self.matched)} of {counted(self.drawn, 'drawn region')}."
         )
 

@@ -25,17 +25,16 @@ from typing import Any
 
 from taut.clinical.anatomy import Figure, LungRisk, Muscle, MuscleFlag
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
-from taut.clinical.practice import PracticeRule, Technique
+from taut.clinical.practice import ELECTRICAL, PracticeRule, Technique, is_electrical
 from taut.clinical.records import Evidence, KnowledgeError, Side
 from taut.clinical.screening import Finding, Screening
+from taut.clinical.wording import side_word, sided
 
-ELECTRICAL = "electrical"  # the technique id that passes current (screening refuses it by id)
 SUPERFICIAL = "superficial"  # the technique whose depth ceiling separates superficial from deep
 # Screening findings that make a deep, non-compressible muscle a bleeding concern. The anticoagulant
 # rule names those muscles itself (scope muscle_flag); bleeding_disorder applies to all, so the
 # link is made here (a data gap: see docs/charting-rules.md).
 BLEEDING_FINDINGS = ("anticoagulant", "bleeding_disorder")
-SIDE_NAMES = {Side.LEFT: "left", Side.RIGHT: "right"}
 EVIDENCE_ORDER = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
 
 
@@ -115,7 +114,7 @@ class NeedlingEntry:
 
     @property
     def electrical(self) -> bool:
-        return self.technique == ELECTRICAL or self.stimulation
+        return is_electrical(self.technique) or self.stimulation
 
 
 def _positive_number(value: object) -> bool:
@@ -511,7 +510,7 @@ def _both_sides_of_thorax(
         return
     rule = _practice(knowledge, "one_side_of_thorax")
     sides = "; ".join(
-        f"{SIDE_NAMES[side]}: {_names(muscles[i] for i in indexes)}"
+        f"{side_word(side)}: {_names(muscles[i] for i in indexes)}"
         for side, indexes in by_side.items()
     )
     yield SafetyWarning(
@@ -646,7 +645,7 @@ def _from_finding(finding: Finding, code: WarningCode, severity: Severity) -> Sa
 
 
 def _name(muscle: Muscle, side: Side) -> str:
-    return f"{muscle.name} ({SIDE_NAMES[side]})"
+    return sided(muscle.name, side)
 
 
 def _names(muscles: Iterable[Muscle]) -> str:

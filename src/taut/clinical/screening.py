@@ -259,7 +259,25 @@ def _unknown_facts(rule: Rule, facts: Mapping[str, FactValue], knowledge: Knowle
 
 
 def _may_be_asked(question: Question, facts: Mapping[str, FactValue]) -> bool:
-    return question.show_if is None or _truth((question.show_if,), facts) is not False
+    return question_shown(question, facts) is not False
+
+
+def question_shown(question: Question, facts: Mapping[str, object]) -> bool | None:
+    """Is the question asked, given the answers so far? Its `show_if` decides: True when it
+    holds (or there is none), False when it fails, None while the fact it reads is unanswered.
+    Region lists may come as lists (a form's answers) or tuples (validated facts)."""
+    if question.show_if is None:
+        return True
+    value = facts.get(question.show_if.fact)
+    if value is None:
+        return None
+    return _truth((question.show_if,), {question.show_if.fact: _as_fact(value)})
+
+
+def _as_fact(value: object) -> FactValue:
+    if isinstance(value, list):
+        return tuple(value)
+    return value  # type: ignore[return-value]  # an answer of the question's own type
 
 
 def _relevance(finding: Finding, plan: Plan | None) -> Finding:

@@ -83,3 +83,25 @@ def _is_acronym(word: str) -> bool:
 
 
 __all__ = ["article", "counted", "plural", "with_article"]
+
+
+# --- sides --------------------------------------------------------------------------------------
+
+# A side as stored ("l"/"r", a `records.Side`) or already in words; anything else has no side.
+_SIDE_WORDS = {"l": "left", "r": "right", "left": "left", "right": "right"}
+
+
+def side_word(side: object) -> str:
+    """ "left" or "right"; "" for no side (a midline region, None)."""
+    return _SIDE_WORDS.get(str(getattr(side, "value", side) or "").lower(), "")
+
+
+def sided(name: str, side: object, *, leading: bool = False) -> str:
+    """A name with its side, the one way Taut writes one: "upper trapezius (left)", or with
+    leading=True, as a heading or list entry reads: "Left temple". Without a side, the name
+    (in sentence case when leading)."""
+    word = side_word(side)
+    if leading:
+        text = f"{word} {name}" if word else name
+        return text[:1].upper() + text[1:]
+    return f"{name} ({word})" if word else name

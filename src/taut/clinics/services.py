@@ -16,6 +16,7 @@ from taut.audit.services import audit_record
 from taut.clinics.logo import Logo
 from taut.clinics.models import Clinic, ClinicLogo, Location, Membership
 from taut.clinics.roles import Role
+from taut.common.refusals import Refused
 
 CLINIC_FIELDS = (
     "name",
@@ -30,7 +31,7 @@ CLINIC_FIELDS = (
 )
 
 
-class ClinicError(Exception):
+class ClinicError(Refused):
     """A clinic write that the rules refuse."""
 
 

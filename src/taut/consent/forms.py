@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from taut.clinical.knowledge import load_knowledge
+from taut.clinical.practice import is_electrical
 from taut.consent.models import ConsentKind
 from taut.consent.sections import (
     DEFAULT_AFTER_TREATMENT,
@@ -40,7 +41,7 @@ def _technique_choices() -> list[tuple[str, str]]:
 
 
 def _electrical_covered(kind: str | None, techniques: list[str]) -> bool:
-    return kind != ConsentKind.ELECTRICAL or "electrical" in techniques
+    return kind != ConsentKind.ELECTRICAL or any(map(is_electrical, techniques))
 
 
 ELECTRICAL_REFUSAL = "An electrical-needling consent must cover the electrical technique."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from taut.clinical.consent_rules import ConsentStatus, DocumentVersion, Signature, consent_status
 from taut.clinics.models import Clinic, Membership
 from taut.consent.models import Consent, ConsentDocument, ConsentKind
 from taut.patients.models import Patient
@@ -63,11 +64,15 @@ class ConsentStanding:
     current_document: ConsentDocument | None
     consent: Consent | None  # the latest signature that is not withdrawn
     withdrawn: Consent | None  # the latest signature, if it was withdrawn
-    reconsent_required: bool
+    status: ConsentStatus | None  # decided by the clinical core; None: never signed
+
+    @property
+    def reconsent_required(self) -> bool:
+        return self.status is ConsentStatus.SUPERSEDED
 
     @property
     def valid(self) -> bool:
-        return self.consent is not None and not self.reconsent_required
+        return self.status is ConsentStatus.SIGNED
 
 
 def consent_standing(*, patient: Patient, kind: str) -> ConsentStanding:
@@ -92,17 +97,19 @@ def _standing(
     kind: str, signatures: list[Consent], documents: list[ConsentDocument]
 ) -> ConsentStanding:
     latest = next((c for c in signatures if c.document.kind == kind), None)
-    current = next((d for d in documents if d.kind == kind), None)
-    active = latest if latest is not None and not latest.is_withdrawn else None
-    reconsent = active is not None and any(
-        d.kind == kind and d.version > active.document.version and d.requires_reconsent
-        for d in documents
+    of_kind = [d for d in documents if d.kind == kind]
+    status = consent_status(
+        latest=None
+        if latest is None
+        else Signature(document_version=latest.document.version, withdrawn=latest.is_withdrawn),
+        published=(DocumentVersion(d.version, d.requires_reconsent) for d in of_kind),
     )
+    withdrawn = status is ConsentStatus.WITHDRAWN
     return ConsentStanding(
         kind,
         ConsentKind(kind).label,
-        current,
-        active,
-        latest if latest is not None and latest.is_withdrawn else None,
-        reconsent,
+        of_kind[0] if of_kind else None,
+        None if withdrawn else latest,
+        latest if withdrawn else None,
+        status,
     )

@@ -14,6 +14,7 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
 from taut.common.proxies import client_ip
+from taut.common.refusals import Refused
 from taut.consent.models import Consent, ConsentDocument
 from taut.consent.pdf import consent_pdf
 from taut.consent.signature import signature_strokes, signature_svg
@@ -37,7 +38,7 @@ DOCUMENT_FIELDS = (
 OPTIONAL_SECTIONS = ("risks_intro", "after_treatment", "rights")
 
 
-class ConsentError(Exception):
+class ConsentError(Refused):
     """A consent write the rules refuse; the message is for the person in front of the screen."""
 
 

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.consent import services
 from taut.consent.content import document_context
 from taut.consent.downloads import pdf_response
@@ -156,15 +156,7 @@ def consent_pdf(
     consent = get_consent_for(
         clinic_id=request.membership.clinic_id, patient=patient, public_id=consent_id
     )
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=patient.clinic,
-        action=Action.EXPORT,
-        object_type="consent",
-        object_id=str(consent.public_id),
-    )
-    return pdf_response(consent)
+    return pdf_response(consent, ctx=AuditContext.from_request(request))
 
 
 @require_POST

@@ -12,10 +12,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from taut import clock
+from taut.audit.models import Action
+from taut.audit.services import audit_record
 from taut.charting.models import SessionStatus, TreatmentSession
 from taut.clinical.diary import DiaryContent, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
 from taut.clinics.models import Clinic, Location, Membership
+from taut.common.context import AuditContext
 from taut.diary.models import DiaryEntry, DiaryPrompt, RedFlagAlert, ReportedEvent
 from taut.patients.models import Patient
 
@@ -195,6 +198,26 @@ def closed_alerts_for(*, clinic: Clinic | int, limit: int = 100) -> list[RedFlag
         .select_related("patient", "closed_by")
         .order_by("-opened_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class AlertLists:
+    open: list[RedFlagAlert]
+    closed: list[RedFlagAlert]
+
+
+def red_flag_alerts_for(*, ctx: AuditContext, clinic: Clinic) -> AlertLists:
+    """The clinic's open alerts and its latest closed ones; reading them is audited."""
+    lists = AlertLists(open_alerts_for(clinic=clinic), closed_alerts_for(clinic=clinic))
+    audit_record(
+        ctx=ctx,
+        clinic=clinic,
+        action=Action.VIEW,
+        object_type="red_flag_alerts",
+        object_id="",
+        detail={"open": len(lists.open), "closed": len(lists.closed)},
+    )
+    return lists
 
 
 def get_alert_for(*, membership: Membership, public_id: uuid.UUID | str) -> RedFlagAlert:

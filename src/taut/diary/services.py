@@ -31,6 +31,7 @@ from taut.clinical.diary import (
     load_diary,
     prompt_schedule,
 )
+from taut.common.refusals import Refused
 from taut.diary.models import DiaryEntry, DiaryPrompt, RedFlagAlert, ReportedEvent
 from taut.messaging.models import Channel, Kind
 from taut.messaging.services import message_queue, message_to_patient
@@ -40,12 +41,8 @@ from taut.patients.models import Patient
 ACTION_MIN_LENGTH = 3
 
 
-class DiaryRefused(Exception):
+class DiaryRefused(Refused):
     """The diary entry or the alert change may not be made; `reasons` says every why."""
-
-    def __init__(self, reasons: list[str] | tuple[str, ...]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = tuple(reasons)
 
 
 def _link(name: str, **kwargs: Any) -> str:

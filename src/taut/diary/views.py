@@ -9,21 +9,20 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.diary import services
 from taut.diary.forms import CloseAlertForm
 from taut.diary.models import RedFlagAlert
 from taut.diary.selectors import (
     alert_event_prefill,
     alert_flags,
-    closed_alerts_for,
     entry_answers,
     event_label,
     get_alert_for,
-    open_alerts_for,
+    red_flag_alerts_for,
     session_diary,
 )
 
@@ -31,18 +30,8 @@ from taut.diary.selectors import (
 @staff_required(Permission.CLINICAL_VIEW)
 def alert_list(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
-    open_alerts = open_alerts_for(clinic=clinic)
-    closed = closed_alerts_for(clinic=clinic)
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=clinic,
-        action=Action.VIEW,
-        object_type="red_flag_alerts",
-        object_id="",
-        detail={"open": len(open_alerts), "closed": len(closed)},
-    )
-    return render(request, "diary/alerts.html", {"alerts": open_alerts, "closed": closed})
+    alerts = red_flag_alerts_for(ctx=AuditContext.from_request(request), clinic=clinic)
+    return render(request, "diary/alerts.html", {"alerts": alerts.open, "closed": alerts.closed})
 
 
 def _alert_page(

@@ -13,10 +13,11 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinical.education import Topic, load_education
 from taut.clinics.models import Clinic
+from taut.common.refusals import Refused
 from taut.education.models import EducationPage, EducationPageVersion
 
 
-class EducationError(Exception):
+class EducationError(Refused):
     """An education write the rules refuse; the message is for the person at the screen."""
 
 

@@ -7,25 +7,33 @@ serve API clients later without touching them.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taut import clock
-from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
+from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
+from taut.common.refusals import Refused
 from taut.interop.fhir import bulk
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
 from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
-from taut.interop.fhir.everything import export_manifest, operation_outcome, searchset_bundle
+from taut.interop.fhir.everything import (
+    export_manifest,
+    operation_outcome,
+    refusal_outcome,
+    searchset_bundle,
+)
 from taut.interop.models import ExportJob, ExportStatus
-from taut.interop.selectors import get_export_for
+from taut.interop.selectors import export_file_for, get_export_for
 from taut.patients.selectors import get_patient_for
 
 NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
@@ -35,7 +43,21 @@ def fhir_response(body: dict[str, Any], *, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=FHIR_JSON)
 
 
+def fhir_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The FHIR endpoints' one map of a service refusal: an OperationOutcome with its status."""
+
+    @functools.wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as refusal:
+            return fhir_response(refusal_outcome(refusal), status=refusal.status)
+
+    return answer
+
+
 @require_GET
+@fhir_refusals
 @staff_required(Permission.CLINICAL_VIEW)
 def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
@@ -49,6 +71,7 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
 
 
 @require_GET
+@fhir_refusals
 @staff_required(Permission.CLINICAL_VIEW)
 def base(request: StaffRequest) -> HttpResponse:
     """The base URL references resolve against; it lists what Taut serves."""
@@ -81,6 +104,7 @@ def base(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_kickoff(request: StaffRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
@@ -116,6 +140,7 @@ def export_kickoff(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
+@fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
     job = get_export_for(membership=request.membership, public_id=export_id)
@@ -164,27 +189,16 @@ def _gone(job: ExportJob) -> HttpResponse:
 
 
 @require_GET
+@fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
     job = get_export_for(membership=request.membership, public_id=export_id)
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
-    entry = next((e for e in job.files if e.get("type") == resource_type), None)
-    if job.status != ExportStatus.DONE or entry is None:
-        raise Http404("No such file in this export.")
-    path = bulk.export_directory(job) / entry["file"]
-    if not path.is_file():
-        raise Http404("The export's files have been removed.")
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=job.clinic,
-        action=Action.EXPORT,
-        object_type="fhir_export_file",
-        object_id=str(job.public_id),
-        detail={"type": resource_type, "count": entry["count"]},
+    file = export_file_for(
+        ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
     )
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
-        path.open("rb"), content_type=NDJSON, as_attachment=True, filename=entry["file"]
+        file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name
     )

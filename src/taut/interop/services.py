@@ -16,13 +16,14 @@ from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Membership
+from taut.common.refusals import Refused
 from taut.interop.imports import csv_patients, fhir_patients
 from taut.interop.imports.rows import RowReport, check_rows
 from taut.interop.models import ImportBatch, ImportKind, ImportStatus
 from taut.patients.services import patient_create
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """An import step the rules refuse; the message is shown to the user."""
 
 

@@ -13,6 +13,7 @@ from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
+from taut.common.refusals import Refused
 from taut.messaging.models import (
     Channel,
     Direction,
@@ -112,7 +113,7 @@ def messages_cancel(*, clinic: Clinic, about: str, kinds: list[Kind] | None = No
     return pending.update(status=Status.CANCELLED)
 
 
-class MessageRefused(Exception):
+class MessageRefused(Refused):
     """A patient message that cannot be sent; the text says why."""
 
 

@@ -9,15 +9,15 @@ from django.http import HttpRequest
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.charting.finality import ensure_open
 from taut.charting.models import SessionStatus, TreatmentSession
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.models import Location
+from taut.common.refusals import Refused
 from taut.scheduling.selectors import care_plan_active
 
-SIGNED_REFUSAL = "This note is signed and cannot change; add an addendum instead."
 
-
-class ClassifyRefused(ValueError):
+class ClassifyRefused(Refused):
     """The session cannot take this condition or location."""
 
 
@@ -35,14 +35,7 @@ def session_classify(
     The dashboard groups outcomes by condition and filters by location; a signed note is final.
     """
     # Read the status under the row lock, so a note signed a moment ago is not changed after.
-    status = (
-        TreatmentSession.objects.select_for_update()
-        .filter(pk=session.pk)
-        .values_list("status", flat=True)
-        .get()
-    )
-    if status == SessionStatus.SIGNED:
-        raise ClassifyRefused(SIGNED_REFUSAL)
+    ensure_open(TreatmentSession.objects.select_for_update().only("status").get(pk=session.pk))
     if condition:
         load_knowledge().condition(condition)  # an unknown id raises, naming close ids
     if location is not None and location.clinic_id != session.clinic_id:

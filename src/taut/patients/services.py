@@ -11,13 +11,14 @@ from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
+from taut.common.refusals import Refused
 from taut.patients.models import Patient
 from taut.patients.normalise import name_key, phone_digits
 
 EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "phone", "email", "address")
 
 
-class PatientError(Exception):
+class PatientError(Refused):
     """A patient write that the rules refuse."""
 
 

@@ -15,6 +15,7 @@ from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.charting.documents import pdf_response as charting_pdf
 from taut.charting.selectors import session_of_patient, sessions_for
+from taut.common.context import AuditContext
 from taut.consent import services as consent_services
 from taut.consent.downloads import pdf_response
 from taut.consent.forms import WithdrawForm
@@ -98,16 +99,7 @@ def portal_sign(request: HttpRequest, kind: str) -> HttpResponse:
 def portal_consent_pdf(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
     consent = get_consent_for(clinic_id=patient.clinic_id, patient=patient, public_id=consent_id)
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=patient.clinic,
-        action=Action.EXPORT,
-        object_type="consent",
-        object_id=str(consent.public_id),
-        detail={"via": "portal"},
-    )
-    return pdf_response(consent)
+    return pdf_response(consent, ctx=AuditContext.from_request(request), via="portal")
 
 
 @require_POST
@@ -144,13 +136,4 @@ def portal_aftercare(request: HttpRequest) -> HttpResponse:
 def portal_aftercare_pdf(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     patient = request.patient  # type: ignore[attr-defined]
     session = session_of_patient(patient=patient, public_id=session_id, signed_only=True)
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=patient.clinic,
-        action=Action.EXPORT,
-        object_type="session_aftercare",
-        object_id=str(session.public_id),
-        detail={"via": "portal"},
-    )
-    return charting_pdf(session, "aftercare")
+    return charting_pdf(session, "aftercare", ctx=AuditContext.from_request(request), via="portal")

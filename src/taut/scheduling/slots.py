@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest
 
 from taut import clock
-from taut.charting.services import SessionRefused
 from taut.clinics.models import Clinic, Location
+from taut.common.refusals import Refused
 from taut.scheduling.availability import PractitionerSlot, free_slots_for, practitioner_of
 from taut.scheduling.forms import SlotChoiceForm, SlotSearchForm
 from taut.scheduling.models import AppointmentType
@@ -92,7 +92,7 @@ def chosen_slot(clinic: Clinic, form: SlotChoiceForm, *, online: bool = False) -
     return ChosenSlot(practitioner, location, appointment_type, start)
 
 
-def show_refusal(request: HttpRequest, refusal: BookingRefused | SessionRefused) -> None:
+def show_refusal(request: HttpRequest, refusal: Refused) -> None:
     """Every reason of a refused scheduling step, as messages on the next page."""
     for reason in refusal.reasons:
         messages.error(request, reason)

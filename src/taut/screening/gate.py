@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from taut.clinical.gate import (
-    ConsentStatus,
     ConsentView,
     GateDecision,
     GatePolicy,
@@ -58,16 +57,10 @@ def consent_view_of(standings: Sequence[ConsentStanding]) -> ConsentView | None:
     by_kind = {standing.kind: standing for standing in standings}
     general = by_kind[ConsentKind.GENERAL]
     signed = general.consent or general.withdrawn
-    if signed is None:
+    if signed is None or general.status is None:
         return None
-    if general.consent is None:
-        status = ConsentStatus.WITHDRAWN
-    elif general.reconsent_required:
-        status = ConsentStatus.SUPERSEDED
-    else:
-        status = ConsentStatus.SIGNED
     return ConsentView(
-        status=status,
+        status=general.status,
         document_version=signed.document.version,
         required_version=signed.document.version,  # re-consent is expressed by the status
         covers_electrical=by_kind[ConsentKind.ELECTRICAL].valid,

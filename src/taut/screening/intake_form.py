@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 
 from taut.clinical.knowledge import Knowledge, load_knowledge
+from taut.clinical.screening import question_shown
+from taut.clinical.wording import sided
 from taut.screening.models import PreviousNeedling
 
 DERIVED_FACTS = {"age_years"}  # computed from the date of birth, never asked
@@ -23,9 +25,8 @@ def _region_choices(knowledge: Knowledge) -> list[tuple[str, list[tuple[str, str
     groups: dict[str, list[tuple[str, str]]] = {}
     for drawing in knowledge.drawing_regions:
         region = knowledge.region(drawing.base)
-        side = {"l": " (left)", "r": " (right)"}.get(str(drawing.side or ""), "")
         groups.setdefault(region.group.replace("_", " ").title(), []).append(
-            (drawing.id, f"{region.label}{side}")
+            (drawing.id, sided(region.label, drawing.side))
         )
     return list(groups.items())
 
@@ -82,23 +83,6 @@ def _field_for(question: Any, knowledge: Knowledge) -> forms.Field:
         required=False,
         choices=[("", "Not answered"), *[(c, c.replace("_", " ")) for c in question.choices]],
     )
-
-
-def _condition_holds(condition: Any, facts: dict[str, Any]) -> bool:
-    value = facts.get(condition.fact)
-    op = str(condition.op)
-    if value is None:
-        return False
-    comparisons = {
-        "eq": lambda: value == condition.value,
-        "ne": lambda: value != condition.value,
-        "lt": lambda: value < condition.value,
-        "le": lambda: value <= condition.value,
-        "gt": lambda: value > condition.value,
-        "ge": lambda: value >= condition.value,
-        "nonempty": lambda: bool(value),
-    }
-    return bool(comparisons[op]())
 
 
 class IntakeForm(forms.Form):
@@ -181,7 +165,7 @@ class IntakeForm(forms.Form):
             elif kind not in {"bool", "region_list"} and value not in (None, ""):
                 facts[question.id] = value
         for question in self.questions:  # drop answers to questions that did not apply
-            if question.show_if is not None and not _condition_holds(question.show_if, facts):
+            if question_shown(question, facts) is not True:
                 facts.pop(question.id, None)
         return facts
 

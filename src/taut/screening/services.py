@@ -13,13 +13,14 @@ from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinical.screening import screen
+from taut.common.refusals import Refused
 from taut.patients.models import Patient
 from taut.screening.facts import screening_facts_for
 from taut.screening.findings import findings_as_records
 from taut.screening.models import Intake, PrecautionAcknowledgement, ScreeningRecord
 
 
-class ScreeningError(Exception):
+class ScreeningError(Refused):
     """A screening write the rules refuse."""
 
 

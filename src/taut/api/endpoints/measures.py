@@ -182,10 +182,7 @@ def measure_add(
             answers=payload.answers,
             site=form.cleaned_data["site"],
         )
-    except services.SessionRefused as refusal:
-        session.refresh_from_db(fields=["status"])
-        if session.is_signed:
-            raise
+    except services.SessionRefused as refusal:  # a signed note (SignedNoteFinal) answers 409
         raise ApiError(
             422, "The answers cannot be scored.", fields={"answers": list(refusal.reasons)}
         ) from refusal

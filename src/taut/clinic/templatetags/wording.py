@@ -30,3 +30,9 @@ def counted(count: object, nouns: str) -> str:
 def plural(count: object, nouns: str) -> str:
     singular, _, plural_form = nouns.partition(",")
     return wording.plural(int(str(count)), singular, plural_form or None)
+
+
+@register.filter
+def sided(name: object, side: object) -> str:
+    """{{ muscle.name|sided:entry.side }}: "upper trapezius (left)"."""
+    return wording.sided(str(name), side)

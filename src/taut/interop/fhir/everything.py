@@ -6,7 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from taut.common.refusals import Refused
 from taut.interop.fhir.resources import Resource, _instant
+
+# FHIR issue types (http://hl7.org/fhir/R4/valueset-issue-type.html) by refusal status.
+REFUSAL_ISSUES = {409: "business-rule", 422: "invalid", 404: "not-found"}
 
 
 def searchset_bundle(resources: list[Resource], *, base_url: str, timestamp: datetime) -> Resource:
@@ -43,6 +47,17 @@ def export_manifest(
             for entry in files
         ],
         "error": [],
+    }
+
+
+def refusal_outcome(refusal: Refused) -> Resource:
+    """A service's refusal as an OperationOutcome: one issue per reason, typed by its kind."""
+    code = REFUSAL_ISSUES.get(type(refusal).status, "business-rule")
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {"severity": "error", "code": code, "diagnostics": reason} for reason in refusal.reasons
+        ],
     }
 
 

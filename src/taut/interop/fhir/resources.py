@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
+from taut.clinical.wording import side_word
 from taut.interop.fhir.codes import (
     ACT_CODE,
     CONSENT_SCOPE,
@@ -47,7 +48,6 @@ CARE_PLAN_STATUSES = {
     "cancelled": "revoked",
     "revoked": "revoked",
 }
-SIDE_NAMES = {"l": "left", "r": "right"}
 TIMING_TEXT = {"before": "before needling", "after": "after needling"}
 
 
@@ -270,7 +270,7 @@ def _entry_note(entry: Any) -> str:
 
 def procedure_resource(entry: Any, refs: SessionRefs, *, lot_number: str = "") -> Resource:
     """One muscle needled on one side: bodySite carries the muscle (text) and the laterality."""
-    side = SIDE_NAMES.get(entry.side, entry.side)
+    side = side_word(entry.side) or entry.side
     body_site: dict[str, Any] = {"text": f"{_muscle_name(entry.muscle)}, {side}"}
     laterality = coded(f"side:{entry.side}", side)
     if "coding" in laterality:

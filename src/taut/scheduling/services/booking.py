@@ -14,6 +14,7 @@ from taut.charting.models import SessionStatus, TreatmentSession
 from taut.charting.services import session_start
 from taut.clinical import scheduling as core
 from taut.clinics.models import Location, Membership
+from taut.common.refusals import Refused
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
 from taut.outcomes.services import session_classify
@@ -37,12 +38,8 @@ EVALUATIONS = (
 )
 
 
-class BookingRefused(Exception):
+class BookingRefused(Refused):
     """The booking (or change) may not be made; `reasons` says every why, in plain words."""
-
-    def __init__(self, reasons: list[str] | tuple[str, ...]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = tuple(reasons)
 
 
 def _audit(
