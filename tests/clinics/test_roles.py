@@ -27,6 +27,10 @@ MATRIX = {
     Permission.DATA_EXPORT: {Role.OWNER},
     Permission.DATA_IMPORT: {Role.OWNER, Role.FRONT_DESK},
     Permission.API_ACCESS: {Role.OWNER, Role.CLINICIAN},
+    Permission.BILLING_VIEW: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.BILLING_CHARGE: {Role.OWNER, Role.FRONT_DESK},
+    Permission.BILLING_VOID: {Role.OWNER},
+    Permission.TAKINGS_VIEW: {Role.OWNER},
 }
 
 
