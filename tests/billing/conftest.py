@@ -63,3 +63,24 @@ def payment_a(
         idempotency_key=key(),
         invoice=invoice,
     )
+
+
+def draft_invoice(world: World, amount_minor: int = 9000, patient: Any = None) -> Invoice:
+    """A draft with one line, without a session: for tests about issuing and numbering."""
+    from taut.billing.models import InvoiceLine
+
+    invoice = Invoice.objects.create(
+        clinic=world.clinic_a,
+        patient=patient or world.patient_a,
+        currency="USD",
+        date_of_service=FEE_FROM,
+        idempotency_key=key(),
+    )
+    InvoiceLine.objects.create(
+        clinic=world.clinic_a,
+        invoice=invoice,
+        description="Dry needling visit",
+        unit_minor=amount_minor,
+        amount_minor=amount_minor,
+    )
+    return invoice

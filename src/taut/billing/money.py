@@ -6,8 +6,9 @@ The one rounding rule: an amount that falls between two minor units (a typed "12
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from taut.common.refusals import Invalid
 
@@ -36,6 +37,8 @@ CURRENCY_CHOICES = [(c.code, f"{c.name} ({c.code})") for c in CURRENCIES.values(
 # and far below what a 64-bit column holds, so sums of many entries never overflow.
 MAX_MINOR = 10_000_000 * 100
 BASIS_POINTS = Decimal(10_000)
+# Plain ASCII digits, optional thousands commas, an optional decimal part: "1,200.50".
+_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
 
 
 def currency(code: str) -> Currency:
@@ -58,19 +61,16 @@ def to_minor(amount: Decimal, code: str) -> int:
 
 def parse_amount(text: str, code: str, *, field: str = "amount") -> int:
     """A typed amount in major units to minor units; refuses anything but a positive number."""
-    cleaned = text.strip().replace(",", "")
+    cleaned = (text or "").strip()
     symbol = currency(code).symbol
     if cleaned.startswith(symbol):
         cleaned = cleaned[len(symbol) :].strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise Invalid(
-            f"Enter the {field} as a number, such as 45.00.", fields={field: text}
-        ) from None
-    if not value.is_finite():
+    if not _AMOUNT.fullmatch(cleaned):
         raise Invalid(f"Enter the {field} as a number, such as 45.00.", fields={field: text})
-    minor = to_minor(value, code)
+    digits = cleaned.replace(",", "")
+    if len(digits.partition(".")[0]) > len(str(MAX_MINOR)):
+        raise Invalid(f"The {field} is larger than Taut accepts.", fields={field: text})
+    minor = to_minor(Decimal(digits), code)
     check_amount(minor, field=field)
     return minor
 
