@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django import template
+
+from taut.billing.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(minor: int | None, currency: str) -> str:
+    """`{{ entry.amount_minor|money:entry.currency }}` reads "$45.00"."""
+    return "" if minor is None else format_money(int(minor), currency)
