@@ -65,6 +65,8 @@ def parse_amount(text: str, code: str, *, field: str = "amount") -> int:
     symbol = currency(code).symbol
     if cleaned.startswith(symbol):
         cleaned = cleaned[len(symbol) :].strip()
+    if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:].strip()):
+        raise Invalid(f"The {field} must be more than zero.", fields={field: text})
     if not _AMOUNT.fullmatch(cleaned):
         raise Invalid(f"Enter the {field} as a number, such as 45.00.", fields={field: text})
     digits = cleaned.replace(",", "")

@@ -329,7 +329,8 @@ def refund_record(
     if earlier is None and amount_minor > refundable(payment):
         left = format_money(refundable(payment), payment.currency)
         raise Invalid(
-            f"At most {left} of this payment can be refunded.", fields={"amount": "too much"}
+            f"The amount is more than is left of this payment: at most {left} can be refunded.",
+            fields={"amount": "too much"},
         )
     entry, created = append(
         clinic=payment.clinic,
