@@ -15,6 +15,12 @@ from taut.billing.money import CURRENCY_CHOICES, parse_amount
 from taut.common.refusals import Invalid
 
 
+def _choose(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{field!r} has no choices")
+    field.choices = choices
+
+
 class OnceForm(forms.Form):
     """A form whose submission happens once: a double click posts the same key twice."""
 
@@ -26,12 +32,12 @@ class OnceForm(forms.Form):
 
 
 class AmountMixin:
-    currency: str
+    clinic_currency: str
     cleaned_data: dict[str, Any]
 
     def clean_amount(self) -> int:
         try:
-            return parse_amount(self.cleaned_data["amount"], self.currency)
+            return parse_amount(self.cleaned_data["amount"], self.clinic_currency)
         except Invalid as invalid:
             raise forms.ValidationError(invalid.message) from None
 
@@ -46,17 +52,21 @@ class PaymentForm(AmountMixin, OnceForm):
     currency = forms.CharField(widget=forms.HiddenInput, max_length=3)
 
     def __init__(self, *args: Any, currency: str, invoices: list[Any], **kwargs: Any) -> None:
-        self.currency = currency
+        self.clinic_currency = currency
         kwargs.setdefault("initial", {})["currency"] = currency
         super().__init__(*args, **kwargs)
-        self.fields["invoice"].choices = [("", "No invoice (on account)")] + [
-            (str(i.public_id), f"Invoice {i.display_number}") for i in invoices
-        ]
+        _choose(
+            self.fields["invoice"],
+            [("", "No invoice (on account)")]
+            + [(str(i.public_id), f"Invoice {i.display_number}") for i in invoices],
+        )
 
     def clean_currency(self) -> str:
         code = self.cleaned_data["currency"]
-        if code != self.currency:
-            raise forms.ValidationError(f"This clinic takes {self.currency}; the form said {code}.")
+        if code != self.clinic_currency:
+            raise forms.ValidationError(
+                f"This clinic takes {self.clinic_currency}; the form said {code}."
+            )
         return str(code)
 
 
@@ -65,7 +75,7 @@ class RefundForm(AmountMixin, OnceForm):
     memo = forms.CharField(max_length=300, required=False, label="Why")
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
-        self.currency = currency
+        self.clinic_currency = currency
         super().__init__(*args, **kwargs)
 
 
@@ -112,17 +122,21 @@ class FeeForm(AmountMixin, forms.Form):
         practitioners: list[Any],
         **kwargs: Any,
     ) -> None:
-        self.currency = currency
+        self.clinic_currency = currency
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [(f"type:{t.pk}", t.name) for t in types] + [
-            (f"code:{c}", f"Code {c}") for c in codes
-        ]
-        self.fields["location"].choices = [("", "Any location")] + [
-            (str(loc.pk), loc.name) for loc in locations
-        ]
-        self.fields["practitioner"].choices = [("", "Any practitioner")] + [
-            (str(p.pk), p.get_full_name() or p.get_username()) for p in practitioners
-        ]
+        _choose(
+            self.fields["target"],
+            [(f"type:{t.pk}", t.name) for t in types] + [(f"code:{c}", f"Code {c}") for c in codes],
+        )
+        _choose(
+            self.fields["location"],
+            [("", "Any location")] + [(str(loc.pk), loc.name) for loc in locations],
+        )
+        _choose(
+            self.fields["practitioner"],
+            [("", "Any practitioner")]
+            + [(str(p.pk), p.get_full_name() or p.get_username()) for p in practitioners],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
