@@ -55,6 +55,10 @@ PAGES = [
     ("charting:practitioners", "get", Permission.CLINIC_MANAGE),
     ("charting:sessions", "get", Permission.CLINICAL_VIEW),
     ("charting:start", "post", Permission.CLINICAL_EDIT),
+    ("billing:account", "get", Permission.BILLING_VIEW),
+    ("billing:payment", "post", Permission.BILLING_CHARGE),
+    ("billing:setup", "get", Permission.CLINIC_MANAGE),
+    ("billing:takings", "get", Permission.TAKINGS_VIEW),
 ]
 TAKES_PATIENT = {
     "patients:detail",
@@ -66,6 +70,8 @@ TAKES_PATIENT = {
     "consent:patient",
     "charting:sessions",
     "charting:start",
+    "billing:account",
+    "billing:payment",
 }
 
 

@@ -6,6 +6,8 @@ app_name = "billing"
 
 urlpatterns = [
     path("setup/", views.setup, name="setup"),
+    path("takings/", views.takings, name="takings"),
+    path("takings.csv", views.takings_csv, name="takings_csv"),
     path("patients/<uuid:patient_id>/", views.account, name="account"),
     path("patients/<uuid:patient_id>/payments/", views.payment, name="payment"),
     path(

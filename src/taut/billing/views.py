@@ -3,6 +3,7 @@ fee schedule. Views parse, call a service, and render; the rules live in service
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from taut import clock
 from taut.billing import documents, services
 from taut.billing.forms import (
     FeeForm,
@@ -31,6 +33,7 @@ from taut.billing.selectors import (
     patient_account,
     refundable,
 )
+from taut.billing.takings import close_out, close_out_csv
 from taut.charting.selectors import get_session_for
 from taut.clinical.billing import load_billing
 from taut.clinics.access import StaffRequest, staff_required
@@ -373,3 +376,40 @@ def _add_fee(request: StaffRequest, data: dict[str, Any]) -> bool:
         return False
     messages.success(request, "Fee added.")
     return True
+
+
+# --- takings ------------------------------------------------------------------------------------
+
+
+def _day(request: StaffRequest) -> dt.date:
+    text = request.GET.get("day", "")
+    try:
+        return (
+            dt.date.fromisoformat(text) if text else clock.today_in(request.membership.clinic.zone)
+        )
+    except ValueError:
+        raise Http404("Give the day as YYYY-MM-DD.") from None
+
+
+def _close_out(request: StaffRequest) -> Any:
+    clinic = request.membership.clinic
+    return close_out(
+        ctx=AuditContext.from_request(request),
+        clinic=clinic,
+        day=_day(request),
+        currency=billing_settings_for(clinic).currency,
+    )
+
+
+@staff_required(Permission.TAKINGS_VIEW)
+def takings(request: StaffRequest) -> HttpResponse:
+    report = _close_out(request)
+    return render(request, "billing/takings.html", {"report": report})
+
+
+@staff_required(Permission.TAKINGS_VIEW)
+def takings_csv(request: StaffRequest) -> HttpResponse:
+    report = _close_out(request)
+    response = HttpResponse(close_out_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="takings-{report.day}.csv"'
+    return response
