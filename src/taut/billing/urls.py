@@ -26,6 +26,16 @@ urlpatterns = [
         name="receipt_pdf",
     ),
     path(
+        "patients/<uuid:patient_id>/appointments/<uuid:appointment_id>/late-fee/",
+        views.late_fee_charge,
+        name="late_fee_charge",
+    ),
+    path(
+        "patients/<uuid:patient_id>/appointments/<uuid:appointment_id>/late-fee/waive/",
+        views.late_fee_waive,
+        name="late_fee_waive",
+    ),
+    path(
         "patients/<uuid:patient_id>/sessions/<uuid:session_id>/invoice/",
         views.invoice_draft,
         name="invoice_draft",

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.billing import documents, services
+from taut.billing import documents, late_fees, services
 from taut.billing.forms import (
     FeeForm,
     OnceForm,
@@ -43,6 +43,7 @@ from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.patients.selectors import get_patient_for
 from taut.scheduling.models import AppointmentType
+from taut.scheduling.selectors import get_appointment_for
 
 
 def _patient(request: StaffRequest, patient_id: uuid.UUID) -> Any:
@@ -87,6 +88,7 @@ def account(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             "refund_form": RefundForm(currency=currency),
             "may_charge": request.membership.may(Permission.BILLING_CHARGE),
             "may_void": request.membership.may(Permission.BILLING_VOID),
+            "late_fees": late_fees.late_fees_of(patient),
         },
     )
 
@@ -413,3 +415,51 @@ def takings_csv(request: StaffRequest) -> HttpResponse:
     response = HttpResponse(close_out_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="takings-{report.day}.csv"'
     return response
+
+
+# --- late-cancellation and missed-visit fees ----------------------------------------------------
+
+
+def _late_appointment(request: StaffRequest, patient: Any, appointment_id: uuid.UUID) -> Any:
+    appointment = get_appointment_for(membership=request.membership, public_id=appointment_id)
+    if appointment.patient_id != patient.pk:
+        raise Http404("No such appointment of this patient.")
+    return appointment
+
+
+@require_POST
+@staff_required(Permission.BILLING_CHARGE)
+def late_fee_charge(
+    request: StaffRequest, patient_id: uuid.UUID, appointment_id: uuid.UUID
+) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    appointment = _late_appointment(request, patient, appointment_id)
+    try:
+        late_fees.late_fee_charge(ctx=AuditContext.from_request(request), appointment=appointment)
+        messages.success(request, "Fee charged.")
+    except Refused as refused:
+        _refused(request, refused)
+    return _to_account(patient)
+
+
+@require_POST
+@staff_required(Permission.BILLING_VOID)
+def late_fee_waive(
+    request: StaffRequest, patient_id: uuid.UUID, appointment_id: uuid.UUID
+) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    appointment = _late_appointment(request, patient, appointment_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_account(patient)
+    try:
+        late_fees.late_fee_waive(
+            ctx=AuditContext.from_request(request),
+            appointment=appointment,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Fee waived.")
+    except Refused as refused:
+        _refused(request, refused)
+    return _to_account(patient)
