@@ -238,3 +238,19 @@ def test_a_patient_cannot_reach_another_patients_receipt(world: Any) -> None:
     payment = payment_a(world, 2000)
     url = reverse("portal_billing:receipt_pdf", kwargs={"ledger_entry_id": payment.public_id})
     assert client_for(world.portal_user_b).get(url).status_code == 404
+
+
+def test_the_account_page_lists_signed_sessions_still_to_invoice(world: Any) -> None:
+    price_codes(world)
+    session = signed_session_a(world)
+    client = client_for(world.frontdesk_a)
+    page = client.get(_account(world))
+    assert [s.pk for s in page.context["to_invoice"]] == [session.pk]
+    assert "Draft invoice" in page.content.decode()
+    issued_invoice_a(world)
+    assert client.get(_account(world)).context["to_invoice"] == []
+
+
+def test_the_patient_page_links_to_the_account(world: Any) -> None:
+    detail = reverse("patients:detail", kwargs={"patient_id": world.patient_a.public_id})
+    assert _account(world) in client_for(world.frontdesk_a).get(detail).content.decode()

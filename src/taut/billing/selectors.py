@@ -143,3 +143,22 @@ def refundable(payment: LedgerEntry) -> int:
         return 0
     refunded = balance_of(payment.refunded_by.filter(reversed_by__isnull=True))
     return -payment.amount_minor - refunded
+
+
+def sessions_to_invoice(patient: Any) -> list[Any]:
+    """The patient's signed sessions without a live invoice: what the desk has still to bill."""
+    from taut.charting.models import SessionStatus, TreatmentSession
+
+    billed = (
+        Invoice.objects.for_clinic(patient.clinic_id)
+        .filter(patient=patient, session__isnull=False)
+        .exclude(status=InvoiceStatus.VOID)
+        .values("session_id")
+    )
+    return list(
+        TreatmentSession.objects.for_clinic(patient.clinic_id)
+        .filter(patient=patient, status=SessionStatus.SIGNED)
+        .exclude(pk__in=billed)
+        .select_related("clinician")
+        .order_by("date_of_service")
+    )

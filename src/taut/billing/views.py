@@ -32,6 +32,7 @@ from taut.billing.selectors import (
     invoice_totals,
     patient_account,
     refundable,
+    sessions_to_invoice,
 )
 from taut.billing.takings import close_out, close_out_csv
 from taut.charting.selectors import get_session_for
@@ -89,6 +90,8 @@ def account(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             "may_charge": request.membership.may(Permission.BILLING_CHARGE),
             "may_void": request.membership.may(Permission.BILLING_VOID),
             "late_fees": late_fees.late_fees_of(patient),
+            "to_invoice": sessions_to_invoice(patient),
+            "once_form": OnceForm(),
         },
     )
 
