@@ -10,7 +10,12 @@ from django.shortcuts import render
 
 from taut.billing import documents
 from taut.billing.models import EntryKind
-from taut.billing.selectors import get_entry_for, get_invoice_for, patient_account
+from taut.billing.selectors import (
+    billing_settings_for,
+    get_entry_for,
+    get_invoice_for,
+    patient_account,
+)
 from taut.common.context import AuditContext
 from taut.portal.access import patient_required
 
@@ -28,6 +33,7 @@ def home(request: Any) -> HttpResponse:
             "patient": patient,
             "account": found,
             "payments": [e for e in found.entries if e.kind == EntryKind.PAYMENT],
+            "currency": billing_settings_for(patient.clinic).currency,
         },
     )
 
