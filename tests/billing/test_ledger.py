@@ -154,3 +154,18 @@ def test_the_currency_cannot_change_once_money_moved(world: Any) -> None:
             tax_label="",
             tax_basis_points=0,
         )
+
+
+def test_every_money_write_leaves_an_audit_entry(world: Any) -> None:
+    from taut.audit.models import AuditEntry
+
+    payment = payment_a(world, 5000)
+    services.refund_record(
+        ctx=ctx_of(world.frontdesk_a), payment=payment, amount_minor=100, idempotency_key=key()
+    )
+    kinds = set(
+        AuditEntry.objects.filter(clinic=world.clinic_a).values_list("object_type", flat=True)
+    )
+    assert {"payment", "refund"} <= kinds
+    entry = AuditEntry.objects.get(object_type="payment")
+    assert entry.object_id == str(payment.public_id) and entry.actor_id == world.frontdesk_a.pk

@@ -54,3 +54,41 @@ def test_each_clinic_has_its_own_sequence(world: Any) -> None:
     b = services.invoice_issue(ctx=ctx_of(world.frontdesk_b), invoice=b_draft)
     assert (a.number, b.number) == (1, 1)
     assert make_patient  # the personas' patients suffice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_submitted_at_once_from_two_tabs_is_recorded_once(world: Any) -> None:
+    from taut.billing.models import LedgerEntry
+    from tests.billing.conftest import key
+
+    once, tabs = key(), 4
+    start_line = threading.Barrier(tabs)
+    results: list[Any] = []
+    lock = threading.Lock()
+
+    def pay() -> None:
+        try:
+            start_line.wait()
+            entry = services.payment_record(
+                ctx=ctx_of(world.frontdesk_a),
+                patient=world.patient_a,
+                amount_minor=5000,
+                method="cash",
+                idempotency_key=once,
+            )
+            outcome: Any = entry.pk
+        except Exception as error:  # noqa: BLE001 - reported in the assertion below
+            outcome = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=pay) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert LedgerEntry.objects.filter(idempotency_key=once).count() == 1
+    assert len(set(results)) == 1 and isinstance(results[0], int), results

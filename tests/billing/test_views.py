@@ -254,3 +254,19 @@ def test_the_account_page_lists_signed_sessions_still_to_invoice(world: Any) -> 
 def test_the_patient_page_links_to_the_account(world: Any) -> None:
     detail = reverse("patients:detail", kwargs={"patient_id": world.patient_a.public_id})
     assert _account(world) in client_for(world.frontdesk_a).get(detail).content.decode()
+
+
+def test_a_void_invoice_has_a_credit_note_for_staff_and_patient(world: Any) -> None:
+    from taut.billing import services
+    from tests.billing.conftest import ctx_of
+
+    invoice = issued_invoice_a(world)
+    kwargs = {"patient_id": world.patient_a.public_id, "invoice_id": invoice.public_id}
+    staff_url = reverse("billing:credit_note_pdf", kwargs=kwargs)
+    portal_url = reverse("portal_billing:credit_note_pdf", kwargs={"invoice_id": invoice.public_id})
+    assert client_for(world.owner_a).get(staff_url).status_code == 404  # not void yet
+    services.invoice_void(ctx=ctx_of(world.owner_a), invoice=invoice, reason="Duplicate visit")
+    text = _pdf_text(client_for(world.frontdesk_a).get(staff_url))
+    assert "Credit note for invoice 000001" in text and "Duplicate visit" in text
+    assert str(invoice.public_id) not in text
+    assert "Duplicate visit" in _pdf_text(client_for(world.portal_user_a).get(portal_url))

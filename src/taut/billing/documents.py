@@ -41,6 +41,26 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
 
 
+def credit_note_pdf(invoice: Invoice) -> bytes:
+    """The credit note of a void invoice: the reversal of its charge, with the reason."""
+    reversal = invoice.entries.get(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.CHARGE)
+    return _pdf(
+        "billing/pdf_credit_note.html",
+        invoice.clinic,
+        {
+            "invoice": invoice,
+            "patient": invoice.patient,
+            "reversal": reversal,
+            "amount": abs(reversal.amount_minor),
+            "settings": billing_settings_for(invoice.clinic),
+        },
+    )
+
+
+def credit_note_filename(invoice: Invoice) -> str:
+    return f"credit-note-{invoice.display_number}.pdf"
+
+
 def receipt_pdf(entry: LedgerEntry) -> bytes:
     return _pdf(
         "billing/pdf_receipt.html",

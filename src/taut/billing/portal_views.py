@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from taut.billing import documents
-from taut.billing.models import EntryKind
+from taut.billing.models import EntryKind, InvoiceStatus
 from taut.billing.selectors import (
     billing_settings_for,
     get_entry_for,
@@ -45,6 +45,16 @@ def invoice_pdf(request: Any, invoice_id: uuid.UUID) -> HttpResponse:
     if found.is_draft:
         raise Http404("No such invoice.")
     return documents.attachment(documents.invoice_pdf(found), documents.invoice_filename(found))
+
+
+@patient_required
+def credit_note_pdf(request: Any, invoice_id: uuid.UUID) -> HttpResponse:
+    patient = request.patient
+    found = get_invoice_for(clinic=patient.clinic_id, public_id=invoice_id, patient=patient)
+    if found.status != InvoiceStatus.VOID:
+        raise Http404("No such credit note.")
+    pdf = documents.credit_note_pdf(found)
+    return documents.attachment(pdf, documents.credit_note_filename(found))
 
 
 @patient_required

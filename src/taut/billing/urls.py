@@ -56,4 +56,9 @@ urlpatterns = [
         views.invoice_pdf,
         name="invoice_pdf",
     ),
+    path(
+        "patients/<uuid:patient_id>/invoices/<uuid:invoice_id>/credit-note.pdf",
+        views.credit_note_pdf,
+        name="credit_note_pdf",
+    ),
 ]

@@ -275,6 +275,18 @@ def invoice_pdf(
 
 
 @staff_required(Permission.BILLING_VIEW)
+def credit_note_pdf(
+    request: StaffRequest, patient_id: uuid.UUID, invoice_id: uuid.UUID
+) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    found = get_invoice_for(clinic=patient.clinic, public_id=invoice_id, patient=patient)
+    if found.status != InvoiceStatus.VOID:
+        raise Http404("Only a void invoice has a credit note.")
+    pdf = documents.credit_note_pdf(found)
+    return documents.attachment(pdf, documents.credit_note_filename(found))
+
+
+@staff_required(Permission.BILLING_VIEW)
 def receipt_pdf(
     request: StaffRequest, patient_id: uuid.UUID, ledger_entry_id: uuid.UUID
 ) -> HttpResponse:
