@@ -104,6 +104,15 @@ def get_entry_for(*, clinic: Any, public_id: uuid.UUID | str, patient: Any = Non
     return entry
 
 
+def issued_invoices_of(patient: Any) -> list[Invoice]:
+    """Invoices a payment may be put against: issued, not void."""
+    return list(
+        Invoice.objects.for_clinic(patient.clinic_id)
+        .filter(patient=patient, status=InvoiceStatus.ISSUED)
+        .order_by("-number")
+    )
+
+
 @dataclass(frozen=True)
 class Account:
     patient: Any

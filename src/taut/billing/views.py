@@ -30,6 +30,7 @@ from taut.billing.selectors import (
     get_invoice_for,
     invoice_balance,
     invoice_totals,
+    issued_invoices_of,
     patient_account,
     refundable,
     sessions_to_invoice,
@@ -102,11 +103,7 @@ def payment(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = _patient(request, patient_id)
     clinic = request.membership.clinic
     currency = billing_settings_for(clinic).currency
-    issued = [
-        i
-        for i in patient_account(ctx=AuditContext.from_request(request), patient=patient).invoices
-        if i.status == InvoiceStatus.ISSUED
-    ]
+    issued = issued_invoices_of(patient)
     form = PaymentForm(request.POST, currency=currency, invoices=issued)
     if not form.is_valid():
         _form_errors(request, form)
