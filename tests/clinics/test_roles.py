@@ -27,6 +27,10 @@ MATRIX = {
     Permission.DATA_EXPORT: {Role.OWNER},
     Permission.DATA_IMPORT: {Role.OWNER, Role.FRONT_DESK},
     Permission.API_ACCESS: {Role.OWNER, Role.CLINICIAN},
+    Permission.BILLING_VIEW: {Role.OWNER, Role.CLINICIAN, Role.FRONT_DESK},
+    Permission.BILLING_CHARGE: {Role.OWNER, Role.FRONT_DESK},
+    Permission.BILLING_VOID: {Role.OWNER},
+    Permission.TAKINGS_VIEW: {Role.OWNER},
 }
 
 
@@ -51,6 +55,10 @@ PAGES = [
     ("charting:practitioners", "get", Permission.CLINIC_MANAGE),
     ("charting:sessions", "get", Permission.CLINICAL_VIEW),
     ("charting:start", "post", Permission.CLINICAL_EDIT),
+    ("billing:account", "get", Permission.BILLING_VIEW),
+    ("billing:payment", "post", Permission.BILLING_CHARGE),
+    ("billing:setup", "get", Permission.CLINIC_MANAGE),
+    ("billing:takings", "get", Permission.TAKINGS_VIEW),
 ]
 TAKES_PATIENT = {
     "patients:detail",
@@ -62,6 +70,8 @@ TAKES_PATIENT = {
     "consent:patient",
     "charting:sessions",
     "charting:start",
+    "billing:account",
+    "billing:payment",
 }
 
 

@@ -121,6 +121,20 @@ def _setup_row_a(model: str) -> Callable[[World], str]:
     return make
 
 
+def _invoice_a(w: World) -> Any:
+    from tests.billing.conftest import issued_invoice_a
+
+    if not hasattr(w, "_invoice_a"):
+        w._invoice_a = issued_invoice_a(w)  # type: ignore[attr-defined]
+    return w._invoice_a  # type: ignore[attr-defined]
+
+
+def _payment_a(w: World) -> str:
+    from tests.billing.conftest import payment_a
+
+    return str(payment_a(w).public_id)
+
+
 # How to fill each URL parameter with a record of clinic A.
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
@@ -145,6 +159,8 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "prompt_id": lambda w: str(_diary_a(w).prompt.public_id),
     "alert_id": lambda w: str(_diary_a(w).alert.public_id),
     "diary_entry_id": lambda w: str(_diary_a(w).entry.public_id),
+    "invoice_id": lambda w: str(_invoice_a(w).public_id),
+    "ledger_entry_id": _payment_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {
@@ -247,7 +263,9 @@ def test_clinic_b_staff_cannot_reach_clinic_a_records_through_their_own_patient(
     kwargs = {p: _fill(p, world) for p in params}
     kwargs["patient_id"] = str(world.patient_b.public_id)
     url = reverse(name, kwargs=kwargs)
-    client = client_for(world.owner_b if "consent" in name else world.clinician_b)
+    # The owner holds every consent and billing permission; the clinician the clinical ones.
+    owners_pages = "consent" in name or name.startswith("billing:")
+    client = client_for(world.owner_b if owners_pages else world.clinician_b)
     statuses = {client.get(url).status_code, client.post(url, {}).status_code}
     assert 404 in statuses and statuses <= {404, 405}, f"{url}: {statuses}"
 

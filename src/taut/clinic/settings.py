@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "taut.api",
     "taut.interop",
     "taut.education",
+    "taut.billing",
     "taut.demo",
     "django_tasks",
     "django_tasks_db",

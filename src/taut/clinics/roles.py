@@ -30,6 +30,10 @@ class Permission(models.TextChoices):
     DATA_EXPORT = "data.export", "Export the clinic's records (FHIR bulk export, backups)"
     DATA_IMPORT = "data.import", "Import patients from CSV or FHIR"
     API_ACCESS = "api.access", "Create personal API tokens"
+    BILLING_VIEW = "billing.view", "See patients' balances, invoices and payments"
+    BILLING_CHARGE = "billing.charge", "Invoice visits, record payments and refunds"
+    BILLING_VOID = "billing.void", "Void invoices and reverse ledger entries"
+    TAKINGS_VIEW = "takings.view", "See the clinic's takings"
 
 
 _ALL = frozenset(Role)
@@ -54,6 +58,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.DATA_IMPORT: frozenset({Role.OWNER, Role.FRONT_DESK}),
     # Tokens reach patient records outside the pages; the desk's work is all on the pages.
     Permission.API_ACCESS: frozenset({Role.OWNER, Role.CLINICIAN}),
+    Permission.BILLING_VIEW: _ALL,
+    Permission.BILLING_CHARGE: frozenset({Role.OWNER, Role.FRONT_DESK}),
+    # Undoing money is the owner's call; so is seeing what the clinic took.
+    Permission.BILLING_VOID: frozenset({Role.OWNER}),
+    Permission.TAKINGS_VIEW: frozenset({Role.OWNER}),
 }
 
 
