@@ -179,7 +179,9 @@ def appointment_cancel(request: StaffRequest, appointment_id: uuid.UUID) -> Http
     appointment = get_appointment_for(membership=request.membership, public_id=appointment_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Reason: {' '.join(form.errors.get('reason', []))}")
+        messages.error(
+            request, f"Reason: {' '.join(str(e) for e in form.errors.get('reason', []))}"
+        )
     else:
         try:
             cancelled = services.appointment_cancel(
