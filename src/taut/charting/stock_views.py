@@ -14,10 +14,10 @@ from taut.audit.services import audit_record
 from taut.charting.forms import LotForm, ProductForm, ProfileForm
 from taut.charting.models import PractitionerProfile
 from taut.charting.selectors import stock_for
-from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission, Role
+from taut.common.forms_text import form_errors_sentence
 
 
 def _today(request: StaffRequest):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
-from taut.charting import services
+from taut.charting import classify, services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
 from taut.charting.forms import (
@@ -41,7 +41,7 @@ from taut.charting.selectors import (
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
-from taut.outcomes import services as outcomes_services
+from taut.common import events
 from taut.patients.selectors import get_patient_for
 
 
@@ -148,9 +148,7 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             status=409,
         )
     # Its condition and location, from the care plan and the earlier notes where they say.
-    outcomes_services.session_classify_defaults(
-        request=request, actor=request.user, session=session
-    )
+    events.publish(events.NoteOpened(session=session, actor=request.user, request=request))
     return redirect("charting:session", patient_id=patient.public_id, session_id=session.public_id)
 
 
@@ -194,18 +192,18 @@ def session_classify(
     session = _session(request, patient_id, session_id)
     try:
         if session.is_signed:  # before the values: a signed note takes none, valid or not
-            raise outcomes_services.ClassifyRefused(outcomes_services.SIGNED_REFUSAL)
+            raise classify.ClassifyRefused(classify.SIGNED_REFUSAL)
         form = ClassifyForm(request.POST, session=session)
         if not form.is_valid():
             return _page(request, session, status=400, classify_form=form)
-        outcomes_services.session_classify(
+        classify.session_classify(
             request=request,
             actor=request.user,
             session=session,
             condition=form.cleaned_data["condition"] or None,
             location=form.cleaned_data["location"],
         )
-    except outcomes_services.ClassifyRefused as refusal:
+    except classify.ClassifyRefused as refusal:
         return render(
             request,
             "charting/classify_refused.html",
