@@ -32,7 +32,7 @@ def audit_entries_for_clinic(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.filter(clinic=clinic)
+    entries = AuditEntry.objects.filter(clinic_id=clinic.pk)
     if action:
         entries = entries.filter(action=action)
     if actor:
