@@ -11,7 +11,7 @@ from taut.charting.classify import ClassifyRefused, session_classify
 from taut.clinical.course import CoursePolicy, FlagCode
 from taut.clinical.knowledge import UnknownIdError
 from taut.clinics.models import Location
-from taut.outcomes.selectors import PlanNumbers, patient_outcomes
+from taut.outcomes.selectors.patient_course import PlanNumbers, patient_outcomes
 from tests.conftest import World
 from tests.outcomes.conftest import History, week
 
