@@ -147,7 +147,7 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             {"patient": patient, "reasons": refusal.reasons},
             status=409,
         )
-    # Its condition and location, from the care plan and the earlier notes where they say.
+    # The outcomes app fills its condition and location from the care plan and earlier notes.
     events.publish(events.NoteOpened(session=session, actor=request.user, request=request))
     return redirect("charting:session", patient_id=patient.public_id, session_id=session.public_id)
 
