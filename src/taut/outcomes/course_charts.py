@@ -5,13 +5,9 @@ Server-rendered SVG through `outcomes/plots.py`; every chart carries a text desc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from taut.clinical.records import Direction
+from taut.outcomes.measure_course import Course
 from taut.outcomes.plots import Point, Series, line_chart, mcid_band, soreness_chart
-
-if TYPE_CHECKING:
-    from taut.outcomes.selectors.patient_course import Course
 
 SORENESS_SESSIONS = 4  # the chart's last sessions (one marker shape each); the table lists all
 

@@ -39,6 +39,7 @@ from taut.clinical.measures import Instrument
 from taut.clinical.records import Direction
 from taut.diary.models import DiaryEntry
 from taut.outcomes.course_charts import course_chart, soreness_figure
+from taut.outcomes.measure_course import Course
 from taut.outcomes.plots import Point
 from taut.patients.models import Patient
 
@@ -66,38 +67,6 @@ DEFAULT_POLICY = CoursePolicy()
 class SessionRow:
     number: int
     session: TreatmentSession
-
-
-@dataclass
-class Course:
-    """One instrument (and site) followed over a patient's signed sessions."""
-
-    instrument: Instrument
-    site: str
-    observations: list[Observation]  # before needling, one per session
-    after: dict[int, float]  # session number -> score straight after needling
-    mcid: MCIDChoice | None
-    status: ResponderStatus | None
-    flags: tuple[CourseFlag, ...]
-    chart: str
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the chart's data as a table
-
-    @property
-    def key(self) -> str:
-        return f"{self.instrument.id}-{self.site}".rstrip("-").replace(" ", "-")
-
-    @property
-    def title(self) -> str:
-        site = f" — {self.site}" if self.site else ""
-        return f"{self.instrument.abbreviation} ({self.instrument.name}){site}"
-
-    @property
-    def baseline(self) -> Observation | None:
-        return self.observations[0] if self.observations else None
-
-    @property
-    def latest(self) -> Observation | None:
-        return self.observations[-1] if self.observations else None
 
 
 @dataclass
