@@ -14,8 +14,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from taut.audit.models import AuditEntry
-from taut.audit.views import audit_log
 from taut.outcomes.views import dashboard, dashboard_csv
+from taut.pages.audit_log import audit_log
 from taut.replica import (
     WROTE_COOKIE,
     ReadYourWritesMiddleware,

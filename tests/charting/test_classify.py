@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from taut.audit.models import AuditEntry
 from taut.charting import services
+from taut.charting.classify import session_classify
 from taut.charting.models import TreatmentSession
 from taut.clinics.models import Location, Membership
-from taut.outcomes.services import session_classify
 from tests.charting.conftest import ENTRY, TODAY, Ready
 from tests.conftest import client_for
 

@@ -15,8 +15,8 @@ from taut.charting.late_events import (
     late_adverse_event_record,
 )
 from taut.charting.models import LateAdverseEvent, SessionAdverseEvent, TreatmentSession
-from taut.outcomes import selectors
-from taut.outcomes.selectors import DashboardFilter
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
 from tests.charting.conftest import ready_session
 from tests.conftest import World
 from tests.diary.conftest import signed_session
@@ -69,17 +69,19 @@ def test_it_counts_in_the_dashboard_rates_and_severities(world: World) -> None:
     session = signed_session(world)
     day = session.date_of_service
     filters = DashboardFilter(start=day - timedelta(days=1), end=day + timedelta(days=1))
-    assert selectors.adverse_event_counts(world.clinic_a, filters) == []
+    assert clinic_dashboard.adverse_event_counts(world.clinic_a, filters) == []
     _record(world, session, event="infection", severity="significant")
-    (count,) = selectors.adverse_event_counts(world.clinic_a, filters)
+    (count,) = clinic_dashboard.adverse_event_counts(world.clinic_a, filters)
     assert (count.event, count.severity, count.treatments, count.reports) == (
         "infection",
         "significant",
         1,
         1,
     )
-    assert selectors.adverse_events_by_severity(world.clinic_a, filters) == {"significant": 1}
-    rates = selectors.adverse_event_rates(world.clinic_a, filters, treatments=1)
+    assert clinic_dashboard.adverse_events_by_severity(world.clinic_a, filters) == {
+        "significant": 1
+    }
+    rates = clinic_dashboard.adverse_event_rates(world.clinic_a, filters, treatments=1)
     infection = next(r for r in rates["by_type"] if r.key == "infection")
     assert infection.estimate.rate_per_1000 == pytest.approx(1000)
 

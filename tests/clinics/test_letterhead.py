@@ -15,7 +15,7 @@ from taut.charting.documents import document_pdf
 from taut.clinics.logo import logo_from_upload
 from taut.clinics.services import clinic_logo_set
 from taut.outcomes.documents import document_pdf as outcome_pdf
-from taut.outcomes.selectors import patient_outcomes
+from taut.outcomes.selectors.patient_course import patient_outcomes
 from tests.conftest import World, publish_consent_document, sign_consent
 from tests.outcomes.conftest import History
 

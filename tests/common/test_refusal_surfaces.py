@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from taut.api.errors import error_response, refusal_error
 from taut.charting.finality import SIGNED_NOTE_FINAL, SignedNoteFinal
 from taut.charting.services import SessionRefused
-from taut.clinic.refusals import RefusalMiddleware
+from taut.common.refusal_pages import RefusalMiddleware
 from taut.common.refusals import Invalid, NotFound, Refused
 from taut.interop.fhir.everything import refusal_outcome
 from taut.patients.services import PatientError

@@ -29,7 +29,7 @@ from taut.clinics.models import Clinic
 from taut.consent.models import Consent
 from taut.demo.seed import DEMO_SLUG, seed_demo
 from taut.outcomes.documents import document_pdf as outcome_pdf
-from taut.outcomes.selectors import patient_outcomes
+from taut.outcomes.selectors.patient_course import patient_outcomes
 from taut.patients.models import Patient
 from tests.conftest import SIGNATURE
 

@@ -21,8 +21,8 @@ from taut.clinical.course import FlagCode, Observation, course_flags, responder
 from taut.clinical.rates import wilson_interval
 from taut.clinics.models import Location, Membership
 from taut.clinics.roles import Role
-from taut.outcomes import selectors
-from taut.outcomes.selectors import DashboardFilter
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
 from taut.outcomes.tables import dashboard_tables
 from tests.conftest import World, make_patient, make_user
 from tests.outcomes.conftest import History, week
@@ -100,7 +100,7 @@ def _row(rows: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
 
 
 def test_it_counts_signed_sessions_and_patients_in_the_range(clinic):
-    assert selectors.summary(clinic["clinic"], JAN_FEB) == {
+    assert clinic_dashboard.summary(clinic["clinic"], JAN_FEB) == {
         "sessions": 9,
         "patients": 3,
         "first_sessions": 2,  # Ada's and Cleo's; Ben's first session was in 2025
@@ -108,7 +108,7 @@ def test_it_counts_signed_sessions_and_patients_in_the_range(clinic):
 
 
 def test_it_counts_sessions_by_practitioner(clinic):
-    rows = selectors.sessions_by_clinician(clinic["clinic"], JAN_FEB)
+    rows = clinic_dashboard.sessions_by_clinician(clinic["clinic"], JAN_FEB)
     assert [(r["clinician"], r["sessions"], r["patients"]) for r in rows] == [
         ("Clinician A", 7, 2),
         ("Cy C", 2, 1),
@@ -116,32 +116,33 @@ def test_it_counts_sessions_by_practitioner(clinic):
 
 
 def test_it_counts_muscles_and_techniques(clinic):
-    muscles = {r["muscle"]: r for r in selectors.muscles_used(clinic["clinic"], JAN_FEB)}
+    muscles = {r["muscle"]: r for r in clinic_dashboard.muscles_used(clinic["clinic"], JAN_FEB)}
     assert muscles["upper_trapezius"]["entries"] == 7  # Ada 4 + Ben 3
     assert muscles["upper_trapezius"]["needles"] == 14
     assert muscles["levator_scapulae"]["sessions"] == 1
     assert muscles["quadratus_lumborum"]["entries"] == 2
     techniques = {
-        r["technique"]: r["entries"] for r in selectors.techniques_used(clinic["clinic"], JAN_FEB)
+        r["technique"]: r["entries"]
+        for r in clinic_dashboard.techniques_used(clinic["clinic"], JAN_FEB)
     }
     assert techniques == {"deep": 7, "superficial": 1, "pistoning": 2}
 
 
 def test_the_filters_narrow_by_location_and_practitioner(clinic):
     at_main = DashboardFilter(JAN_FEB.start, JAN_FEB.end, location_id=clinic["main"].pk)
-    assert selectors.summary(clinic["clinic"], at_main)["sessions"] == 6
+    assert clinic_dashboard.summary(clinic["clinic"], at_main)["sessions"] == 6
     by_c = DashboardFilter(JAN_FEB.start, JAN_FEB.end, clinician_id=clinic["clinician_c"].pk)
-    assert selectors.summary(clinic["clinic"], by_c) == {
+    assert clinic_dashboard.summary(clinic["clinic"], by_c) == {
         "sessions": 2,
         "patients": 1,
         "first_sessions": 1,
     }
     january = DashboardFilter(date(2026, 1, 1), date(2026, 1, 12))  # weeks 0 and 1
-    assert selectors.summary(clinic["clinic"], january)["sessions"] == 5
+    assert clinic_dashboard.summary(clinic["clinic"], january)["sessions"] == 5
 
 
 def test_responders_plateaus_and_worsening_by_instrument(clinic):
-    rows = selectors.responders_by_instrument(clinic["clinic"], JAN_FEB)
+    rows = clinic_dashboard.responders_by_instrument(clinic["clinic"], JAN_FEB)
     nprs = _row(rows, instrument="nprs")
     assert (nprs["courses"], nprs["responders"], nprs["plateaus"], nprs["worsening"]) == (
         3,
@@ -163,18 +164,22 @@ def test_the_dashboard_agrees_with_the_core_rules_patient_by_patient(clinic):
         responders += responder("nprs", series[0], series[-1]).responded
         flags = course_flags("nprs", series, planned_sessions=6)
         plateaus += any(f.code is FlagCode.PLATEAU for f in flags)
-    nprs = _row(selectors.responders_by_instrument(clinic["clinic"], JAN_FEB), instrument="nprs")
+    nprs = _row(
+        clinic_dashboard.responders_by_instrument(clinic["clinic"], JAN_FEB), instrument="nprs"
+    )
     assert (nprs["responders"], nprs["plateaus"]) == (responders, plateaus) == (1, 1)
 
 
 def test_a_longer_plateau_window_changes_the_count(clinic):
     four = DashboardFilter(JAN_FEB.start, JAN_FEB.end, plateau_sessions=4)
-    nprs = _row(selectors.responders_by_instrument(clinic["clinic"], four), instrument="nprs")
+    nprs = _row(
+        clinic_dashboard.responders_by_instrument(clinic["clinic"], four), instrument="nprs"
+    )
     assert nprs["plateaus"] == 0  # only Ada has four scores, and she improved by 4
 
 
 def test_outcomes_by_condition(clinic):
-    rows = selectors.outcomes_by_condition(clinic["clinic"], JAN_FEB)
+    rows = clinic_dashboard.outcomes_by_condition(clinic["clinic"], JAN_FEB)
     neck = _row(rows, condition="neck_shoulder_pain", instrument="nprs")
     assert (neck["courses"], neck["responders"], neck["plateaus"]) == (2, 1, 1)
     assert neck["label"] == "Neck and shoulder pain"
@@ -184,7 +189,7 @@ def test_outcomes_by_condition(clinic):
 
 
 def test_outcomes_by_technique_count_each_course_under_every_technique_used(clinic):
-    rows = selectors.outcomes_by_technique(clinic["clinic"], JAN_FEB)
+    rows = clinic_dashboard.outcomes_by_technique(clinic["clinic"], JAN_FEB)
     deep = _row(rows, technique="deep", instrument="nprs")
     assert (deep["courses"], deep["responders"]) == (2, 1)
     assert _row(rows, technique="superficial", instrument="nprs")["responders"] == 1
@@ -193,7 +198,7 @@ def test_outcomes_by_technique_count_each_course_under_every_technique_used(clin
 
 
 def test_adverse_events_are_counted_once_by_type_and_severity(clinic):
-    counts = selectors.adverse_event_counts(clinic["clinic"], JAN_FEB)
+    counts = clinic_dashboard.adverse_event_counts(clinic["clinic"], JAN_FEB)
     assert [(c.event, c.severity, c.treatments) for c in counts] == [
         ("bruising", "mild", 1),
         ("fainting", "significant", 1),
@@ -201,7 +206,7 @@ def test_adverse_events_are_counted_once_by_type_and_severity(clinic):
 
 
 def test_adverse_event_rates_use_wilson_intervals_per_1000_treatments(clinic):
-    rates = selectors.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
+    rates = clinic_dashboard.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
     bruising = next(r for r in rates["by_type"] if r.key == "bruising")
     interval = wilson_interval(1, 9)
     assert bruising.estimate.rate_per_1000 == pytest.approx(1000 / 9)
@@ -218,7 +223,7 @@ def test_adverse_event_rates_use_wilson_intervals_per_1000_treatments(clinic):
 
 
 def test_a_rate_whose_whole_interval_lies_above_the_published_one_is_flagged(clinic):
-    rates = selectors.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
+    rates = clinic_dashboard.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
     fainting = next(r for r in rates["by_type"] if r.key == "fainting")
     # 1 of 9 treatments: lower bound 19.8 per 1,000 against White 2001's 6 in 31,822 (0.19).
     assert fainting.above_published
@@ -231,14 +236,14 @@ def test_a_rate_whose_whole_interval_lies_above_the_published_one_is_flagged(cli
 
 
 def test_event_types_with_published_rates_show_even_when_the_clinic_has_none(clinic):
-    rates = selectors.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
+    rates = clinic_dashboard.adverse_event_rates(clinic["clinic"], JAN_FEB, treatments=9)
     bleeding = next(r for r in rates["by_type"] if r.key == "bleeding")
     assert bleeding.estimate.events == 0 and not bleeding.above_published
 
 
 def test_an_empty_period_has_no_rates(clinic):
     empty = DashboardFilter(date(2020, 1, 1), date(2020, 2, 1))
-    assert selectors.adverse_event_rates(clinic["clinic"], empty, treatments=0) == {
+    assert clinic_dashboard.adverse_event_rates(clinic["clinic"], empty, treatments=0) == {
         "by_type": [],
         "by_severity": [],
     }

@@ -13,8 +13,9 @@ from taut.clinical.course import FlagCode
 from taut.clinics.models import Clinic
 from taut.demo.bulk import seed_bulk_history
 from taut.demo.seed import DEMO_SLUG, seed_demo
-from taut.outcomes import selectors
-from taut.outcomes.selectors import DashboardFilter, patient_outcomes
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
+from taut.outcomes.selectors.patient_course import patient_outcomes
 from taut.patients.models import Patient
 
 
@@ -48,7 +49,7 @@ def test_the_demo_has_a_responder_and_a_plateau_and_takes_a_bulk_history():
     everything = DashboardFilter(date(2023, 1, 1), date(2026, 11, 23))
     nprs = next(
         r
-        for r in selectors.responders_by_instrument(clinic, everything)
+        for r in clinic_dashboard.responders_by_instrument(clinic, everything)
         if r["instrument"] == "nprs"
     )
     assert 0 < nprs["responders"] < nprs["courses"]

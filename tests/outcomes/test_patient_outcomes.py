@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 
 from taut.audit.models import AuditEntry
+from taut.charting.classify import ClassifyRefused, session_classify
 from taut.charting.finality import SignedNoteFinal
 from taut.clinical.course import CoursePolicy, FlagCode
 from taut.clinical.knowledge import UnknownIdError
 from taut.clinics.models import Location
-from taut.outcomes.selectors import PlanNumbers, patient_outcomes
-from taut.outcomes.services import ClassifyRefused, session_classify
+from taut.outcomes.selectors.patient_course import PlanNumbers, patient_outcomes
 from tests.conftest import World
 from tests.outcomes.conftest import History, week
 

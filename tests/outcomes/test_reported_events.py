@@ -10,8 +10,8 @@ from taut.charting.models import LateAdverseEvent
 from taut.charting.services import adverse_event_add
 from taut.diary.models import ReportedEvent
 from taut.diary.services import AlertEvent, alert_close
-from taut.outcomes import selectors
-from taut.outcomes.selectors import DashboardFilter
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
 from tests.charting.conftest import ready_session
 from tests.conftest import World
 from tests.diary.conftest import answered_with_red_flag
@@ -27,7 +27,8 @@ def test_diary_reports_are_counted_with_the_clinicians_records(world: World) -> 
     reported = list(ReportedEvent.objects.filter(session=answered.session))
     assert reported, "the red-flag answers should have produced reported events"
     counts = {
-        (c.event, c.severity): c for c in selectors.adverse_event_counts(world.clinic_a, filters)
+        (c.event, c.severity): c
+        for c in clinic_dashboard.adverse_event_counts(world.clinic_a, filters)
     }
     for event in reported:
         assert counts[(event.event, event.severity)].treatments == 1
@@ -49,15 +50,16 @@ def test_one_treatment_is_counted_once_when_clinician_and_patient_report_the_sam
     assert ReportedEvent.objects.filter(session=session, event="bruising", severity="mild").exists()
     filters = _around(answered.session.date_of_service)
     counts = {
-        (c.event, c.severity): c for c in selectors.adverse_event_counts(world.clinic_a, filters)
+        (c.event, c.severity): c
+        for c in clinic_dashboard.adverse_event_counts(world.clinic_a, filters)
     }
     assert counts[("bruising", "mild")].treatments == 1
     assert counts[("bruising", "mild")].reports == 2
-    assert selectors.adverse_events_by_severity(world.clinic_a, filters)["mild"] == 1
+    assert clinic_dashboard.adverse_events_by_severity(world.clinic_a, filters)["mild"] == 1
 
 
 def _counts(world: World, day: date) -> dict[tuple[str, str], Any]:
-    found = selectors.adverse_event_counts(world.clinic_a, _around(day))
+    found = clinic_dashboard.adverse_event_counts(world.clinic_a, _around(day))
     return {(c.event, c.severity): c for c in found}
 
 
@@ -81,7 +83,7 @@ def test_closing_the_alert_with_an_event_counts_the_clinicians_record_instead(
     assert after[("pneumothorax", "serious")].treatments == 1
     assert ("infection", "significant") not in after  # judged not an event at the review
     assert after[("bruising", "mild")].treatments == 1  # not a red flag: still counted
-    assert selectors.adverse_events_by_severity(world.clinic_a, _around(day)) == {
+    assert clinic_dashboard.adverse_events_by_severity(world.clinic_a, _around(day)) == {
         "mild": 1,
         "serious": 1,
     }

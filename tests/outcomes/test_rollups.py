@@ -22,9 +22,10 @@ from taut.charting.models import (
 )
 from taut.clinics.models import Location, Membership
 from taut.clinics.roles import Role
-from taut.outcomes import rollups, selectors
+from taut.outcomes import rollups
 from taut.outcomes.models import CourseSummary, SessionTally
-from taut.outcomes.selectors import DashboardFilter
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
 from tests.conftest import World, make_patient, make_user
 from tests.diary.conftest import signed_session
 from tests.outcomes.conftest import History, rollup_snapshot
@@ -155,14 +156,15 @@ def test_every_range_location_and_practitioner_adds_up_to_the_records(varied):
                     clinician_id=clinician.pk if clinician else None,
                 )
                 direct = _direct(clinic.pk, filters)
-                assert selectors.summary(clinic, filters) == direct["summary"], filters
+                assert clinic_dashboard.summary(clinic, filters) == direct["summary"], filters
                 muscles = {
-                    r["muscle"]: r["entries"] for r in selectors.muscles_used(clinic, filters)
+                    r["muscle"]: r["entries"]
+                    for r in clinic_dashboard.muscles_used(clinic, filters)
                 }
                 assert muscles == direct["muscles"], filters
                 events = {
                     (c.event, c.severity): c.treatments
-                    for c in selectors.adverse_event_counts(clinic, filters)
+                    for c in clinic_dashboard.adverse_event_counts(clinic, filters)
                 }
                 assert events == direct["events"], filters
                 checked += direct["summary"]["sessions"]
@@ -185,9 +187,9 @@ def test_a_patient_seen_before_and_after_a_range_is_not_counted_in_it(world):
     for day in (date(2026, 1, 5), date(2026, 3, 9)):
         history.session(patient, day, clinician=world.clinician_a, nprs=5)
     february = DashboardFilter(date(2026, 2, 1), date(2026, 2, 28))
-    assert selectors.summary(world.clinic_a, february)["patients"] == 0
+    assert clinic_dashboard.summary(world.clinic_a, february)["patients"] == 0
     spring = DashboardFilter(date(2026, 2, 1), date(2026, 3, 31))
-    assert selectors.summary(world.clinic_a, spring)["patients"] == 1
+    assert clinic_dashboard.summary(world.clinic_a, spring)["patients"] == 1
 
 
 def test_a_long_pause_starts_a_new_course(world):
@@ -203,8 +205,8 @@ def test_a_long_pause_starts_a_new_course(world):
 def test_a_note_signed_through_the_service_counts_at_once(world):
     session = signed_session(world)
     day = DashboardFilter(session.date_of_service, session.date_of_service)
-    assert selectors.summary(world.clinic_a, day)["sessions"] == 1
-    techniques = {r["technique"] for r in selectors.techniques_used(world.clinic_a, day)}
+    assert clinic_dashboard.summary(world.clinic_a, day)["sessions"] == 1
+    techniques = {r["technique"] for r in clinic_dashboard.techniques_used(world.clinic_a, day)}
     assert techniques == set(session.entries.values_list("technique", flat=True))
 
 

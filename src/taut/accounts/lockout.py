@@ -1,54 +1,14 @@
-"""Sign-in lockout (django-axes): the username it counts under, who is locked, and the page a
-locked-out person sees.
-
-Axes records an attempt before the sign-in form is validated, so a hostile username (thousands
-of characters, a NUL byte) would reach its 255-character column as typed; PostgreSQL refuses
-both, and the sign-in page would fail instead of saying the details are wrong."""
+"""The page django-axes shows a locked-out person (the lockout's records: `common/lockout.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
-from axes.helpers import get_cool_off, get_failure_limit
-from axes.models import AccessAttempt
-from axes.utils import reset
+from axes.helpers import get_failure_limit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from taut import clock
-
-MAX_STORED = 150  # the longest username Taut accepts
-
-
-def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    if credentials:
-        raw = credentials.get("username")
-    else:
-        raw = getattr(request, "POST", {}).get("username")
-    text = str(raw or "")
-    return text.replace("\x00", "")[:MAX_STORED]
-
-
-def cool_off() -> timedelta:
-    return get_cool_off() or timedelta(0)
-
-
-def locked_usernames(usernames: Iterable[str]) -> set[str]:
-    """Which of these usernames are locked now, from any address."""
-    failures = get_failure_limit(None, None)
-    recent = AccessAttempt.objects.filter(
-        username__in=list(usernames),
-        failures_since_start__gte=failures,
-        attempt_time__gte=clock.now() - cool_off(),
-    )
-    return set(recent.values_list("username", flat=True))
-
-
-def lockout_clear(username: str) -> int:
-    """Forget every failed attempt at this username, from every address; how many there were."""
-    return int(reset(username=username))
+from taut.common.lockout import cool_off
 
 
 def lockout_response(

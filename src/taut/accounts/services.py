@@ -10,10 +10,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from taut import clock
-from taut.accounts.lockout import lockout_clear
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.clinics.selectors import membership_current, memberships_for_user
+from taut.clinics.selectors import membership_current
 
 
 def login_record(*, request: HttpRequest, user: Any) -> None:
@@ -38,25 +37,6 @@ def login_failure_record(*, request: HttpRequest, username: str) -> None:
         object_id="",
         detail={"username": username[:150]},
     )
-
-
-@transaction.atomic
-def sign_in_unlock(*, request: HttpRequest, actor: Any, user: Any, reason: str) -> int:
-    """Lift a sign-in lockout of `user` (every address); audited in each clinic of theirs even
-    when nothing was locked, so the log shows who lifted what. Returns the attempts forgotten."""
-    forgotten = lockout_clear(user.get_username())
-    clinics: list[Any] = [m.clinic for m in memberships_for_user(user=user)] or [None]
-    for clinic in clinics:
-        audit_record(
-            request=request,
-            actor=actor,
-            clinic=clinic,
-            action=Action.UPDATE,
-            object_type="sign_in_lockout",
-            object_id=str(user.public_id),
-            detail={"unlocked": True, "reason": reason, "attempts_forgotten": forgotten},
-        )
-    return forgotten
 
 
 SETUP_KEY = "taut_totp_setup_key"

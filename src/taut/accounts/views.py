@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from taut.accounts import services
 from taut.accounts.forms import OTPTokenForm
+from taut.clinics import services as clinics_services
 
 
 class LoginView(auth_views.LoginView):
@@ -43,7 +44,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        services.sign_in_unlock(
+        clinics_services.sign_in_unlock(
             request=self.request, actor=form.user, user=form.user, reason="password_reset"
         )
         return response

@@ -1,8 +1,8 @@
 """Adverse events reported after a note was signed: recorded as their own rows, linked to the
 signed session, never as a change of the note (whose own events the database keeps final).
 
-Kept apart from charting.services so that the diary, which charting's signing calls, can record
-an event when a red-flag alert is closed without an import cycle.
+The diary records one through here when a red-flag alert is closed; the outcomes app hears of
+it through `events.AdverseEventsReported` and updates the dashboard's tallies.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.models import LateAdverseEvent, ReportedVia, TreatmentSession
 from taut.clinical.knowledge import load_knowledge
+from taut.common import events
 from taut.common.refusals import Refused
-from taut.outcomes import rollups
 
 TEXT_MIN_LENGTH = 3
 
@@ -91,7 +91,7 @@ def late_adverse_event_record(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    rollups.events_reported(session)
+    events.publish(events.AdverseEventsReported(session))
     audit_record(
         request=request,
         actor=actor,

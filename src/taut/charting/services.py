@@ -36,11 +36,10 @@ from taut.clinical.outcomes import ScoringError, score_instrument
 from taut.clinical.practice import ELECTRICAL, is_electrical
 from taut.clinical.safety import entry_check, reconcile_needles
 from taut.clinics.models import Membership
+from taut.common import events
 from taut.common.refusals import Refused
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
-from taut.diary.services import diary_prompts_schedule
-from taut.outcomes import rollups
 from taut.patients.models import Patient
 from taut.screening.gate import gate_for_patient
 from taut.screening.selectors import screening_latest
@@ -303,8 +302,8 @@ def session_sign(
     session.signed_at = clock.now()
     session.signed_by = actor
     session.save()
-    diary_prompts_schedule(session=session)
-    rollups.session_signed(session)
+    # The diary queues its prompts and the outcomes their roll-ups, in this transaction.
+    events.publish(events.NoteSigned(session))
     _audit(
         request,
         actor,

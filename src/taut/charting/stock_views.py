@@ -12,12 +12,12 @@ from taut.charting import stock_services
 from taut.charting.forms import LotForm, ProductForm, ProfileForm
 from taut.charting.models import PractitionerProfile
 from taut.charting.selectors import stock_for
-from taut.clinic.forms_text import form_errors_sentence
-from taut.clinic.refusals import show_refusal
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission, Role
 from taut.common.context import AuditContext
+from taut.common.forms_text import form_errors_sentence
+from taut.common.refusal_pages import show_refusal
 from taut.common.refusals import Refused
 
 

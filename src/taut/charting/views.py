@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from taut import clock
 from taut.audit.services import audit_patient_read
-from taut.charting import services
+from taut.charting import classify, services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
 from taut.charting.finality import ensure_open, note_is_final
@@ -38,13 +38,13 @@ from taut.charting.selectors import (
     suggestions_for,
     usable_lots,
 )
-from taut.clinic.refusals import show_refusal
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common import events
 from taut.common.context import AuditContext
+from taut.common.refusal_pages import show_refusal
 from taut.common.refusals import Refused
-from taut.outcomes import services as outcomes_services
 from taut.patients.selectors import get_patient_for
 
 
@@ -150,10 +150,8 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             {"patient": patient, "reasons": refusal.reasons},
             status=409,
         )
-    # Its condition and location, from the care plan and the earlier notes where they say.
-    outcomes_services.session_classify_defaults(
-        request=request, actor=request.user, session=session
-    )
+    # The outcomes app fills its condition and location from the care plan and earlier notes.
+    events.publish(events.NoteOpened(session=session, actor=request.user, request=request))
     return redirect("charting:session", patient_id=patient.public_id, session_id=session.public_id)
 
 
@@ -200,7 +198,7 @@ def session_classify(
         form = ClassifyForm(request.POST, session=session)
         if not form.is_valid():
             return _page(request, session, status=400, classify_form=form)
-        outcomes_services.session_classify(
+        classify.session_classify(
             request=request,
             actor=request.user,
             session=session,

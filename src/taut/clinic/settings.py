@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "taut.clinics.middleware.ClinicMembershipMiddleware",
     "taut.clinics.zones.ClinicTimeZoneMiddleware",
     "taut.accounts.middleware.TwoFactorMiddleware",
-    "taut.clinic.refusals.RefusalMiddleware",
+    "taut.common.refusal_pages.RefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -119,7 +119,7 @@ TEMPLATES = [
             ],
             "builtins": [
                 "taut.clinic.templatetags.wording",
-                "taut.clinic.times",
+                "taut.common.times",
                 "django.templatetags.tz",
             ],
         },
@@ -208,7 +208,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "taut.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_USERNAME_CALLABLE = "taut.accounts.lockout.lockout_username"
+AXES_USERNAME_CALLABLE = "taut.common.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "taut.common.proxies.client_ip"
 
 # Sessions end after a period of inactivity: requests slide the expiry forward, saving the

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from pydantic import Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
+from taut.clinical.datafile import DataFile
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
 from taut.clinical.records import (
     Cited,
@@ -39,7 +39,6 @@ from taut.clinical.safety import NeedlingEntry
 FILE = "billing.toml"
 
 MusclePair = tuple[str, Side]
-M = TypeVar("M", bound=Cited)
 
 
 class BillingError(ValueError):
@@ -103,20 +102,12 @@ def load_billing(path: Path | None = None, *, knowledge: Knowledge | None = None
 
 @functools.cache
 def _load(path: Path, knowledge: Knowledge) -> BillingData:
-    try:
-        with path.open("rb") as handle:
-            document: dict[str, Any] = tomllib.load(handle)
-    except FileNotFoundError:
-        raise KnowledgeError(FILE, "file", f"not found at {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise KnowledgeError(FILE, "file", f"invalid TOML: {error}") from None
-    for key in document:
-        if key not in {"code", "rule"}:
-            raise KnowledgeError(FILE, key, "unknown top-level key")
+    document = DataFile.at(path)
     data = BillingData(
-        codes=_records(document, "code", CodeRow, "code"),
-        rules=_records(document, "rule", BillingRule, "id"),
+        codes=document.records("code", CodeRow, "code"),
+        rules=document.records("rule", BillingRule, "id"),
     )
+    document.refuse_unread()
     _check_ranges(data.codes)
     known = {source.key for source in knowledge.sources}
     for table, key, records in (("code", "code", data.codes), ("rule", "id", data.rules)):
@@ -126,29 +117,6 @@ def _load(path: Path, knowledge: Knowledge) -> BillingData:
                     label = record_label(table, index, getattr(record, key))
                     raise KnowledgeError(FILE, label, f"unknown source '{source}'")
     return data
-
-
-def _records(document: dict[str, Any], table: str, model: type[M], key: str) -> tuple[M, ...]:
-    raw = document.get(table)
-    if not isinstance(raw, list) or not raw:
-        raise KnowledgeError(FILE, f"[[{table}]]", "missing or empty table")
-    parsed: list[M] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        label = record_label(table, index, item.get(key) if isinstance(item, dict) else None)
-        try:
-            record = model.model_validate(item)
-        except ValidationError as error:
-            reasons = "; ".join(
-                f"{'.'.join(str(step) for step in problem['loc'])}: {problem['msg']}"
-                for problem in error.errors()
-            )
-            raise KnowledgeError(FILE, label, reasons) from None
-        if getattr(record, key) in seen:
-            raise KnowledgeError(FILE, label, f"duplicate {key} '{getattr(record, key)}'")
-        seen.add(getattr(record, key))
-        parsed.append(record)
-    return tuple(parsed)
 
 
 def _check_ranges(codes: Sequence[CodeRow]) -> None:

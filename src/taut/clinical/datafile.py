@@ -1,58 +1,101 @@
-"""Read one cited knowledge file beside knowledge.py's own, with the same precise errors.
+"""One TOML data file of the knowledge base, read into typed records with precise errors.
 
-    tables = read_cited_file("timed_codes.toml", {"service": (Service, "code")}, knowledge)
-    tables["service"]          # a tuple of frozen Service records, in data order
-
-Each table is a list of records; ids must be unique, an unknown top-level key is a typo, and every
-source key (of a record or of anything nested in it) must exist in sources.toml. The files that
-knowledge.py loads itself are not read this way; this serves the files added beside them.
+Every loader of the core (knowledge.py's files, billing, education, the diary) reads through it,
+so a bad file fails the same way everywhere: `KnowledgeError` naming the file, the record and
+the reason; a top-level key nobody reads is refused as a typo.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from taut.clinical.integrity import check_cited_records
-from taut.clinical.knowledge import Knowledge, _File
+from taut.clinical.records import KnowledgeError, record_label
 
-TableSpec = Mapping[str, tuple[type[BaseModel], str]]  # table -> (model, id field)
-
-
-def read_cited_file(
-    name: str, tables: TableSpec, knowledge: Knowledge, *, optional: frozenset[str] = frozenset()
-) -> dict[str, tuple[Any, ...]]:
-    """The records of each table of `name`; tables in `optional` may be absent."""
-    return dict(_read(knowledge.directory / name, name, _frozen(tables), optional, knowledge))
+M = TypeVar("M", bound=BaseModel)
 
 
-def _frozen(tables: TableSpec) -> tuple[tuple[str, type[BaseModel], str], ...]:
-    return tuple((table, model, key) for table, (model, key) in tables.items())
+class DataFile:
+    """One TOML document and the way to turn its tables into models with precise errors."""
 
+    def __init__(self, directory: Path, name: str) -> None:
+        self.name = name
+        self.read: set[str] = set()
+        path = directory / name
+        try:
+            with path.open("rb") as handle:
+                self.document: dict[str, Any] = tomllib.load(handle)
+        except FileNotFoundError:
+            raise KnowledgeError(name, "file", f"not found in {directory}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise KnowledgeError(name, "file", f"invalid TOML: {error}") from None
 
-@functools.cache
-def _read(
-    path: Path,
-    name: str,
-    tables: tuple[tuple[str, type[BaseModel], str], ...],
-    optional: frozenset[str],
-    knowledge: Knowledge,
-) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-    file = _File(path.parent, name)
-    read: list[tuple[str, tuple[Any, ...]]] = []
-    for table, model, key in tables:
-        records = (
-            file.optional_records(table, model, key)
-            if table in optional
-            else file.records(table, model, key)
+    @classmethod
+    def at(cls, path: Path) -> DataFile:
+        """The file at `path` (a loader given one file rather than the knowledge directory)."""
+        return cls(path.parent, path.name)
+
+    def records(self, table: str, model: type[M], key: str = "id") -> tuple[M, ...]:
+        self.read.add(table)
+        raw = self.document.get(table)
+        if not isinstance(raw, list) or not raw:
+            raise KnowledgeError(self.name, f"[[{table}]]", "missing or empty table")
+        parsed = tuple(
+            self._parse(table, index, item, model, key) for index, item in enumerate(raw)
         )
-        read.append((table, records))
-    file.refuse_unread()
-    known = [source.key for source in knowledge.sources]
-    for (table, records), (_, _, key) in zip(read, tables, strict=True):
-        check_cited_records(name, table, records, key, known)
-    return tuple(read)
+        self._refuse_duplicates(table, [getattr(record, key) for record in parsed], key)
+        return parsed
+
+    def optional_records(self, table: str, model: type[M], key: str = "id") -> tuple[M, ...]:
+        return self.records(table, model, key) if table in self.document else ()
+
+    def table(self, table: str, model: type[M]) -> M:
+        self.read.add(table)
+        raw = self.document.get(table)
+        if not isinstance(raw, dict):
+            raise KnowledgeError(self.name, f"[{table}]", "missing table")
+        return self._parse(table, None, raw, model, "")
+
+    def string(self, key: str) -> str:
+        self.read.add(key)
+        value = self.document.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise KnowledgeError(self.name, key, "missing or empty text")
+        return value
+
+    def refuse_unread(self) -> None:
+        """A top-level key nobody reads is a typo (``[[muscel]]``), not extra data to ignore."""
+        for key in self.document:
+            if key not in self.read:
+                raise KnowledgeError(self.name, key, "unknown top-level key")
+
+    def _parse(self, table: str, index: int | None, raw: Any, model: type[M], key: str) -> M:
+        label = record_label(table, index, raw.get(key) if isinstance(raw, dict) else None)
+        if not isinstance(raw, dict):
+            raise KnowledgeError(self.name, label, "expected a table")
+        try:
+            return model.model_validate(raw)
+        except ValidationError as error:
+            raise KnowledgeError(self.name, label, _reasons(error)) from None
+
+    def _refuse_duplicates(self, table: str, ids: list[str], key: str) -> None:
+        seen: set[str] = set()
+        for index, record_id in enumerate(ids):
+            if record_id in seen:
+                label = record_label(table, index, record_id)
+                raise KnowledgeError(self.name, label, f"duplicate {key} '{record_id}'")
+            seen.add(record_id)
+
+
+def _reasons(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(step) for step in problem["loc"])
+        message = problem["msg"]
+        if problem["type"] in {"enum", "literal_error"} or "pattern" in problem["type"]:
+            message += f" (got {problem.get('input')!r})"
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)

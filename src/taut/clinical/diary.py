@@ -21,7 +21,8 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from taut.clinical.knowledge import DEFAULT_DIRECTORY, Knowledge, _File, load_knowledge
+from taut.clinical.datafile import DataFile
+from taut.clinical.knowledge import DEFAULT_DIRECTORY, Knowledge, load_knowledge
 from taut.clinical.measures import Severity
 from taut.clinical.practice import AftercareKind, Urgency
 from taut.clinical.records import Cited, Frozen, Id, KnowledgeError, Text, record_label
@@ -260,7 +261,7 @@ def assess(answers: DiaryAnswers, content: DiaryContent | None = None) -> Assess
 
 
 def _read(directory: Path) -> DiaryContent:
-    data = _File(directory, FILE)
+    data = DataFile(directory, FILE)
     content = DiaryContent(
         schedule=data.table("schedule", Schedule),
         soreness=data.table("soreness", SorenessQuestion),

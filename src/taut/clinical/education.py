@@ -17,15 +17,15 @@ from __future__ import annotations
 import functools
 import html
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import Field, StringConstraints
 
+from taut.clinical.datafile import DataFile
 from taut.clinical.knowledge import Knowledge, load_knowledge
 from taut.clinical.measures import Denominator, ReferenceRate, Severity
 from taut.clinical.practice import Level
@@ -85,8 +85,6 @@ REQUIRED_TOPICS = (
 # Source keys that are not publications (sources.toml): a patient page does not list them as
 # sources; it says instead that part of the page rests on no published source.
 NOT_PUBLICATIONS = frozenset({"NoSource", "TautDesign", "TautVocab", "DNHandout"})
-
-M = TypeVar("M", bound=BaseModel)
 
 
 # --- the markup -----------------------------------------------------------------------------
@@ -262,50 +260,16 @@ def load_education(
 
 @functools.cache
 def _load(path: Path, knowledge: Knowledge) -> EducationData:
-    try:
-        with path.open("rb") as handle:
-            document: dict[str, Any] = tomllib.load(handle)
-    except FileNotFoundError:
-        raise KnowledgeError(FILE, "file", f"not found at {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise KnowledgeError(FILE, "file", f"invalid TOML: {error}") from None
-    for key in document:
-        if key not in {"topic", "rule_text", "event_label"}:
-            raise KnowledgeError(FILE, key, "unknown top-level key")
-    topics = _records(document, "topic", Topic, "slug")
+    document = DataFile.at(path)
+    topics = document.records("topic", Topic, "slug")
     data = EducationData(
         topics=tuple(sorted(topics, key=lambda topic: topic.order)),
-        rule_texts=_records(document, "rule_text", RuleText, "text"),
-        event_labels=_records(document, "event_label", EventLabel, "event"),
+        rule_texts=document.records("rule_text", RuleText, "text"),
+        event_labels=document.records("event_label", EventLabel, "event"),
     )
+    document.refuse_unread()
     _check(data, knowledge)
     return data
-
-
-def _records(document: dict[str, Any], table: str, model: type[M], key: str) -> tuple[M, ...]:
-    raw = document.get(table)
-    if not isinstance(raw, list) or not raw:
-        raise KnowledgeError(FILE, f"[[{table}]]", "missing or empty table")
-    parsed: list[M] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        label = record_label(table, index, item.get(key) if isinstance(item, dict) else None)
-        if not isinstance(item, dict):
-            raise KnowledgeError(FILE, label, "expected a table")
-        try:
-            record = model.model_validate(item)
-        except ValidationError as error:
-            reasons = "; ".join(
-                f"{'.'.join(str(step) for step in problem['loc'])}: {problem['msg']}"
-                for problem in error.errors()
-            )
-            raise KnowledgeError(FILE, label, reasons) from None
-        value = str(getattr(record, key))
-        if value in seen:
-            raise KnowledgeError(FILE, label, f"duplicate {key} '{value[:40]}'")
-        seen.add(value)
-        parsed.append(record)
-    return tuple(parsed)
 
 
 def _check(data: EducationData, knowledge: Knowledge) -> None:

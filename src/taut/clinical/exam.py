@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from taut.clinical.datafile import read_cited_file
+from taut.clinical.cited_file import read_cited_file
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
 from taut.clinical.records import Cited, Id, KnowledgeError, Text, record_label
 

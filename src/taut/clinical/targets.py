@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from taut.clinical.datafile import read_cited_file
+from taut.clinical.cited_file import read_cited_file
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
 from taut.clinical.records import Cited, Id, Ids, KnowledgeError, PatientText, Text, record_label
 

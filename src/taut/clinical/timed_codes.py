@@ -22,7 +22,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from taut.clinical.datafile import read_cited_file
+from taut.clinical.cited_file import read_cited_file
 from taut.clinical.knowledge import Knowledge, UnknownIdError, load_knowledge
 from taut.clinical.records import Cited, Id, KnowledgeError, Text
 

@@ -16,6 +16,8 @@ from taut.audit.services import audit_record
 from taut.clinics.logo import Logo
 from taut.clinics.models import Clinic, ClinicLogo, Location, Membership
 from taut.clinics.roles import Role
+from taut.clinics.selectors import memberships_for_user
+from taut.common.lockout import lockout_clear
 from taut.common.refusals import Refused
 
 CLINIC_FIELDS = (
@@ -241,10 +243,27 @@ def membership_deactivate(*, request: HttpRequest, actor: Any, membership: Membe
 
 
 @transaction.atomic
+def sign_in_unlock(*, request: HttpRequest, actor: Any, user: Any, reason: str) -> int:
+    """Lift a sign-in lockout of `user` (every address); audited in each clinic of theirs even
+    when nothing was locked, so the log shows who lifted what. Returns the attempts forgotten."""
+    forgotten = lockout_clear(user.get_username())
+    clinics: list[Any] = [m.clinic for m in memberships_for_user(user=user)] or [None]
+    for clinic in clinics:
+        audit_record(
+            request=request,
+            actor=actor,
+            clinic=clinic,
+            action=Action.UPDATE,
+            object_type="sign_in_lockout",
+            object_id=str(user.public_id),
+            detail={"unlocked": True, "reason": reason, "attempts_forgotten": forgotten},
+        )
+    return forgotten
+
+
+@transaction.atomic
 def staff_unlock(*, request: HttpRequest, actor: Any, membership: Membership) -> int:
     """The owner lifts a staff member's sign-in lockout (every address); audited."""
-    from taut.accounts.services import sign_in_unlock
-
     return sign_in_unlock(request=request, actor=actor, user=membership.user, reason="owner")
 
 

@@ -5,8 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from taut.accounts.lockout import locked_usernames
-from taut.clinic.forms_text import form_errors_sentence
 from taut.clinics import services
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.forms import (
@@ -27,6 +25,8 @@ from taut.clinics.selectors import (
     locations_for_clinic,
     memberships_for_user,
 )
+from taut.common.forms_text import form_errors_sentence
+from taut.common.lockout import locked_usernames
 
 
 @staff_required(Permission.CLINIC_MANAGE)

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from taut.charting import services
+from taut.charting.classify import session_classify
 from taut.charting.models import NeedleLot
 from taut.clinics.models import Location, Membership
 from taut.consent.models import ConsentDocument, ConsentKind
 from taut.consent.services import consent_sign
 from taut.demo.charting import needle_and_count
 from taut.demo.pathway import _signature, safe_answers
-from taut.outcomes.services import session_classify
 from taut.patients.models import Patient
 from taut.screening.services import intake_submit, precaution_acknowledge, screening_perform
 

@@ -21,7 +21,6 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.charting.late_events import LateEventRefused, LateEventReport, late_adverse_event_record
 from taut.charting.models import LateAdverseEvent, ReportedVia, TreatmentSession
-from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import (
     Assessment,
     DiaryAnswers,
@@ -31,11 +30,12 @@ from taut.clinical.diary import (
     load_diary,
     prompt_schedule,
 )
+from taut.common import events
 from taut.common.refusals import Refused
+from taut.common.times import OPENS, local_text
 from taut.diary.models import DiaryEntry, DiaryPrompt, RedFlagAlert, ReportedEvent
 from taut.messaging.models import Channel, Kind
 from taut.messaging.services import message_queue, message_to_patient
-from taut.outcomes import rollups
 from taut.patients.models import Patient
 
 ACTION_MIN_LENGTH = 3
@@ -225,7 +225,7 @@ def diary_entry_submit(
         for event in assessment.events
     )
     if assessment.events:
-        rollups.events_reported(session)
+        events.publish(events.AdverseEventsReported(session))
     alert = None
     if assessment.red_flags:
         alert = RedFlagAlert.objects.create(
@@ -298,7 +298,7 @@ def alert_close(
     alert.save(update_fields=["closed_at", "closed_by", "action_taken", "adverse_event"])
     reviewed = _settle_reports(alert, actor, now, recorded)
     if reviewed:
-        rollups.events_reported(alert.session)
+        events.publish(events.AdverseEventsReported(alert.session))
     audit_record(
         request=request,
         actor=actor,

@@ -15,7 +15,7 @@ from weasyprint import HTML
 from taut.charting.mapping import muscle_label
 from taut.charting.models import LateAdverseEvent, NeedlingEntry, SessionAdverseEvent
 from taut.clinical.knowledge import load_knowledge
-from taut.outcomes.selectors import PatientOutcomes
+from taut.outcomes.selectors.patient_course import PatientOutcomes
 
 DOCUMENTS = {
     "progress": ("outcomes/pdf_progress.html", "progress-report"),

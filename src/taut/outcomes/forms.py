@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from taut.clinical.course import PLATEAU_WINDOWS
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
-from taut.outcomes.selectors import DashboardFilter
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter
 
 DEFAULT_DAYS = 365
 

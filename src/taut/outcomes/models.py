@@ -234,7 +234,8 @@ class SpanEdgeTally(models.Model):
     """How many patient spans of one scope (location, clinician) begin and end on a day, or in a
     month (`day` is then the month's first). The patients whose span overlaps a range are those
     whose span began by its end less those whose span ended before its start: two sums over day
-    and month rows, however many patients the clinic has (outcomes.selectors._patients)."""
+    and month rows, however many patients the clinic has
+    (outcomes.selectors.clinic_dashboard._patients)."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=SpanScope.choices)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from taut.clinics.models import Clinic
-from taut.outcomes import selectors
-from taut.outcomes.selectors import DashboardFilter, RateRow
+from taut.outcomes.selectors import clinic_dashboard
+from taut.outcomes.selectors.clinic_dashboard import DashboardFilter, RateRow
 
 
 @dataclass(frozen=True)
@@ -95,19 +95,19 @@ def dashboard_tables(
     summary: dict[str, int] | None = None,
 ) -> dict[str, Table]:
     """The wanted tables (all by default), each built by one aggregate query or two."""
-    counts = summary if summary is not None else selectors.summary(clinic, filters)
+    counts = summary if summary is not None else clinic_dashboard.summary(clinic, filters)
     cache: dict[str, Any] = {}
 
     def rates() -> dict[str, list[RateRow]]:
         if "rates" not in cache:
-            cache["rates"] = selectors.adverse_event_rates(
+            cache["rates"] = clinic_dashboard.adverse_event_rates(
                 clinic, filters, treatments=counts["sessions"]
             )
         return cache["rates"]  # type: ignore[no-any-return]
 
     def outcomes(grouping: str) -> list[dict[str, Any]]:
         if "outcomes" not in cache:  # one query for the three outcome tables
-            cache["outcomes"] = selectors.outcome_tables(clinic, filters)
+            cache["outcomes"] = clinic_dashboard.outcome_tables(clinic, filters)
         return cache["outcomes"][grouping]  # type: ignore[no-any-return]
 
     builders: dict[str, Callable[[], Table]] = {
@@ -123,7 +123,7 @@ def dashboard_tables(
             ("practitioner", "sessions", "patients"),
             [
                 (r["clinician"], r["sessions"], r["patients"])
-                for r in selectors.sessions_by_clinician(clinic, filters)
+                for r in clinic_dashboard.sessions_by_clinician(clinic, filters)
             ],
         ),
         "muscles": lambda: Table(
@@ -132,7 +132,7 @@ def dashboard_tables(
             ("muscle", "entries", "sessions", "needles"),
             [
                 (r["label"], r["entries"], r["sessions"], r["needles"])
-                for r in selectors.muscles_used(clinic, filters)
+                for r in clinic_dashboard.muscles_used(clinic, filters)
             ],
         ),
         "techniques": lambda: Table(
@@ -141,7 +141,7 @@ def dashboard_tables(
             ("technique", "entries", "sessions", "needles"),
             [
                 (r["label"], r["entries"], r["sessions"], r["needles"])
-                for r in selectors.techniques_used(clinic, filters)
+                for r in clinic_dashboard.techniques_used(clinic, filters)
             ],
         ),
         "responders": lambda: Table(

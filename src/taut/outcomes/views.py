@@ -14,21 +14,21 @@ from taut.audit.services import audit_patient_read, audit_record
 from taut.clinical.course import EPISODE_GAP_DAYS, TIMING_NOTE
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
-from taut.outcomes import selectors
 from taut.outcomes.documents import pdf_response
 from taut.outcomes.forms import DashboardFilterForm
+from taut.outcomes.selectors import clinic_dashboard, patient_course
 from taut.outcomes.tables import TABLE_KEYS, csv_bytes, dashboard_tables
 from taut.patients.selectors import get_patient_for
 from taut.replica import reads_from_replica
 from taut.scheduling.selectors import care_plan_active
 
 
-def _plan_numbers(patient: Any) -> selectors.PlanNumbers | None:
+def _plan_numbers(patient: Any) -> patient_course.PlanNumbers | None:
     """The active care plan's numbers for the course rules; None falls back to the defaults."""
     plan = care_plan_active(patient=patient)
     if plan is None:
         return None
-    return selectors.PlanNumbers(
+    return patient_course.PlanNumbers(
         planned_sessions=plan.planned_sessions,
         reassess_at=tuple(plan.reassess_at) or (plan.planned_sessions,),
     )
@@ -38,7 +38,7 @@ def _plan_numbers(patient: Any) -> selectors.PlanNumbers | None:
 def patient_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     audit_patient_read(request=request, patient=patient, object_type="outcomes")
-    outcomes = selectors.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
+    outcomes = patient_course.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     return render(
         request,
         "outcomes/patient.html",
@@ -57,7 +57,7 @@ def _document(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpRe
         object_id=str(patient.public_id),
         detail={"patient": str(patient.public_id)},
     )
-    outcomes = selectors.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
+    outcomes = patient_course.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     today = clock.today_in(patient.clinic.zone)
     return pdf_response(outcomes, kind, author=request.user, today=today)
 
@@ -96,14 +96,14 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         object_id="",
         detail=filters.describe(),
     )
-    summary = selectors.summary(clinic, filters)
+    summary = clinic_dashboard.summary(clinic, filters)
     tables = dashboard_tables(
         clinic,
         filters,
         keys=tuple(k for k in TABLE_KEYS if k not in ("events", "severity")),
         summary=summary,
     )
-    rates = selectors.adverse_event_rates(clinic, filters, treatments=summary["sessions"])
+    rates = clinic_dashboard.adverse_event_rates(clinic, filters, treatments=summary["sessions"])
     return render(
         request,
         "outcomes/dashboard.html",
@@ -114,7 +114,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
             "tables": tables,
             "rates": rates,
             "query": request.GET.urlencode(),
-            "rule_note": selectors.RULE_NOTE,
+            "rule_note": patient_course.RULE_NOTE,
             "episode_gap_days": EPISODE_GAP_DAYS,
         },
     )

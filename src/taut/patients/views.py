@@ -15,11 +15,9 @@ from taut.clinics.roles import Permission
 from taut.keyset import page_across
 from taut.patients import services
 from taut.patients.forms import PatientForm, PatientSearchForm
-from taut.patients.pathway import patient_pathway
 from taut.patients.selectors import (
     SEARCH_LIMIT,
     get_patient_for,
-    patient_get_for_view,
     patient_search,
 )
 
@@ -68,18 +66,6 @@ def patient_create(request: StaffRequest) -> HttpResponse:
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect("patients:detail", patient_id=patient.public_id)
     return render(request, "patients/form.html", {"form": form, "patient": None})
-
-
-@staff_required(Permission.PATIENT_VIEW)
-def patient_detail(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_get_for_view(
-        request=request,
-        membership=request.membership,
-        public_id=patient_id,
-    )
-    return render(
-        request, "patients/detail.html", {"patient": patient, **patient_pathway(patient=patient)}
-    )
 
 
 @staff_required(Permission.PATIENT_EDIT)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from taut.clinic.times import local_text
+from taut.common.times import local_text
 from taut.scheduling.models import Appointment, AppointmentStatus
 
 # Every time is written in UTC (RFC 5545 3.3.5, form 2): it needs no VTIMEZONE, and calendar

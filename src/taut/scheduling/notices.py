@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from taut.clinic.times import local_text
+from taut.common.times import local_text
 from taut.messaging.models import Kind
 from taut.messaging.services import message_to_patient, messages_cancel
 from taut.patients.models import Patient

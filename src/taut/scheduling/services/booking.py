@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.charting.classify import session_classify
 from taut.charting.models import SessionStatus, TreatmentSession
 from taut.charting.services import session_start
 from taut.clinical import scheduling as core
@@ -17,7 +18,6 @@ from taut.clinics.models import Location, Membership
 from taut.common.refusals import Refused
 from taut.consent.models import ConsentKind
 from taut.consent.selectors import consent_standing
-from taut.outcomes.services import session_classify
 from taut.patients.models import Patient
 from taut.scheduling import notices
 from taut.scheduling.availability import core_policy, core_type, policy_for, slot_is_free

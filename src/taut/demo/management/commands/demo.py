@@ -19,7 +19,7 @@ class Command(BaseCommand):
             type=int,
             default=0,
             help="also add this many synthetic signed sessions (bulk history for benchmarks; "
-            "written in batches without per-row audit entries, see taut/demo/bulk.py)",
+            "written in batches without per-row audit entries, see taut/demo/bulk/)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

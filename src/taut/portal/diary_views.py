@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.charting.models import TreatmentSession
-from taut.clinic.times import OPENS, local_text
 from taut.clinical.diary import DiaryAnswers, assess, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
+from taut.common.times import OPENS, local_text
 from taut.diary import services
 from taut.diary.forms import DiaryForm
 from taut.diary.models import DiaryEntry, DiaryPrompt

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.billing import portal_views
+from taut.portal import billing_views as portal_views
 
 app_name = "portal_billing"
 

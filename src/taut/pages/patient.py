@@ -1,11 +1,18 @@
-"""What the patient page shows of each step of the pathway, gathered from the apps that own them."""
+"""The patient page: the record and each step of the pathway, from the apps that own them."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.http import HttpResponse
+from django.shortcuts import render
+
 from taut import clock
+from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.roles import Permission
 from taut.patients.models import Patient
+from taut.patients.selectors import patient_get_for_view
 from taut.scheduling.selectors import appointments_of_patient, care_plan_active
 from taut.screening.gate import gate_for_patient, gate_records_for
 
@@ -23,3 +30,15 @@ def patient_pathway(*, patient: Patient) -> dict[str, Any]:
         "appointments": appointments_of_patient(patient=patient, now=clock.now()),
         "care_plan": care_plan_active(patient=patient),
     }
+
+
+@staff_required(Permission.PATIENT_VIEW)
+def patient_detail(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = patient_get_for_view(
+        request=request,
+        membership=request.membership,
+        public_id=patient_id,
+    )
+    return render(
+        request, "patients/detail.html", {"patient": patient, **patient_pathway(patient=patient)}
+    )

@@ -1,14 +1,9 @@
-"""Reads for outcomes: one patient's course of each measure, and the clinic dashboard's tables.
+"""Reads for the clinic dashboard and its CSV tables.
 
-A patient's course uses the signed sessions only, numbered 1, 2, 3 ... in the order they were
-given, and the scores taken *before* needling (course.TIMING_NOTE: straight after needling,
-soreness hides the effect). Each measure is followed per instrument and site (a PPT at the upper
-trapezius is not compared with one at the infraspinatus).
-
-The dashboard's tables are aggregate SQL (GROUP BY in the database), one query per table, over
-the roll-ups that rollups.py keeps as notes are signed (models.py): daily counts per clinic, day,
-location and clinician, and one row per course of care summarised by the core's course rules.
-So a dashboard over a million sessions adds up thousands of rows, not millions.
+The tables are aggregate SQL (GROUP BY in the database), one query per table, over the roll-ups
+that rollups.py keeps as notes are signed (models.py): daily counts per clinic, day, location
+and clinician, and one row per course of care summarised by the core's course rules. So a
+dashboard over a million sessions adds up thousands of rows, not millions.
 """
 
 from __future__ import annotations
@@ -17,40 +12,24 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
 
 from taut.charting.models import (
-    Measure,
     SessionStatus,
-    Timing,
     TreatmentSession,
 )
 from taut.clinical.course import (
-    EPISODE_GAP_DAYS,
     PLATEAU_WINDOWS,
-    RULE_NOTE,
-    CourseFlag,
-    CoursePolicy,
-    FlagCode,
-    MCIDChoice,
-    NoMcidError,
-    Observation,
-    ResponderStatus,
-    course_flags,
     default_mcid,
-    responder,
-    split_into_episodes,
 )
-from taut.clinical.knowledge import UnknownIdError, load_knowledge
-from taut.clinical.measures import Instrument, Severity
+from taut.clinical.knowledge import load_knowledge
+from taut.clinical.measures import Severity
 from taut.clinical.rates import Comparison, RateEstimate, compare_with_published, per_thousand
-from taut.clinical.records import Direction
 from taut.clinics.models import Clinic
-from taut.diary.models import DiaryEntry
 from taut.outcomes.models import (
     ANY_EVENT,
     EventTally,
@@ -66,308 +45,6 @@ from taut.outcomes.models import (
     plateau_column,
 )
 from taut.outcomes.periods import split_range
-from taut.outcomes.plots import Point, Series, line_chart, mcid_band, soreness_chart
-from taut.patients.models import Patient
-
-
-@dataclass(frozen=True)
-class PlanNumbers:
-    """The care plan's numbers the course rules need. Without a plan: 6 sessions (the seeds give
-    2-6), reassessed at session 3 and at the last planned one."""
-
-    planned_sessions: int = 6
-    reassess_at: tuple[int, ...] = (3, 6)
-
-
-DEFAULT_PLAN = PlanNumbers()
-FLAG_LABELS = {
-    FlagCode.REASSESS: "Reassess",
-    FlagCode.PLATEAU: "Plateau",
-    FlagCode.WORSENING: "Worsening",
-    FlagCode.END_OF_PLAN: "End of the planned sessions",
-}
-DEFAULT_POLICY = CoursePolicy()
-
-
-# --- one patient -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    number: int
-    session: TreatmentSession
-
-
-@dataclass
-class Course:
-    """One instrument (and site) followed over a patient's signed sessions."""
-
-    instrument: Instrument
-    site: str
-    observations: list[Observation]  # before needling, one per session
-    after: dict[int, float]  # session number -> score straight after needling
-    mcid: MCIDChoice | None
-    status: ResponderStatus | None
-    flags: tuple[CourseFlag, ...]
-    chart: str
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the chart's data as a table
-
-    @property
-    def key(self) -> str:
-        return f"{self.instrument.id}-{self.site}".rstrip("-").replace(" ", "-")
-
-    @property
-    def title(self) -> str:
-        site = f" — {self.site}" if self.site else ""
-        return f"{self.instrument.abbreviation} ({self.instrument.name}){site}"
-
-    @property
-    def baseline(self) -> Observation | None:
-        return self.observations[0] if self.observations else None
-
-    @property
-    def latest(self) -> Observation | None:
-        return self.observations[-1] if self.observations else None
-
-
-@dataclass
-class PatientOutcomes:
-    patient: Patient
-    sessions: list[SessionRow]
-    courses: list[Course]
-    plan: PlanNumbers
-    policy: CoursePolicy
-    rule_note: str = RULE_NOTE
-    earlier: list[Episode] = field(default_factory=list)
-    episode_gap_days: int = EPISODE_GAP_DAYS
-    soreness: list[dict[str, Any]] = field(default_factory=list)  # diary entries, as a table
-    soreness_chart: str = ""
-
-    @property
-    def flagged(self) -> list[dict[str, Any]]:
-        return [
-            {"label": FLAG_LABELS[flag.code], "flag": flag, "course": course}
-            for course in self.courses
-            for flag in course.flags
-        ]
-
-
-@dataclass(frozen=True)
-class Episode:
-    """An earlier episode of care, listed on the page but not part of its courses."""
-
-    first: dt.date
-    last: dt.date
-    sessions: int
-
-
-def signed_sessions(*, patient: Patient) -> tuple[list[SessionRow], list[Episode]]:
-    """The signed sessions of the patient's current episode of care in the order given, numbered
-    from 1, and the earlier episodes (a pause of more than EPISODE_GAP_DAYS starts a new one, as
-    on the clinic dashboard)."""
-    sessions = list(
-        TreatmentSession.objects.for_clinic(patient.clinic_id)
-        .filter(patient=patient, status=SessionStatus.SIGNED)
-        .select_related("clinician", "location")
-        .order_by("date_of_service", "started_at", "pk")
-    )
-    episodes = split_into_episodes([s.date_of_service for s in sessions])
-    if not episodes:
-        return [], []
-    earlier = [
-        Episode(sessions[e[0]].date_of_service, sessions[e[-1]].date_of_service, len(e))
-        for e in episodes[:-1]
-    ]
-    current = [sessions[position] for position in episodes[-1]]
-    return [SessionRow(number, s) for number, s in enumerate(current, start=1)], earlier
-
-
-def patient_outcomes(
-    *,
-    patient: Patient,
-    plan: PlanNumbers | None = None,
-    policy: CoursePolicy | None = None,
-) -> PatientOutcomes:
-    """Every measure of the patient's signed sessions as courses with charts, status and flags.
-
-    Reads are bounded by this patient's own rows (index session_patient, then measure_session),
-    so the page costs the same in a clinic of a thousand sessions as of a million.
-    """
-    plan, policy = plan or DEFAULT_PLAN, policy or DEFAULT_POLICY
-    sessions, earlier = signed_sessions(patient=patient)
-    number_of = {row.session.pk: row for row in sessions}
-    measures = (
-        Measure.objects.for_clinic(patient.clinic_id)
-        .filter(session_id__in=list(number_of))
-        .order_by("recorded_at", "pk")
-        .values("session_id", "instrument", "site", "timing", "score")
-    )
-    before: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-    after: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-    for m in measures:
-        key = (m["instrument"], m["site"])
-        target = before if m["timing"] == Timing.BEFORE else after
-        target[key][number_of[m["session_id"]].number] = float(m["score"])  # the last one wins
-    courses = []
-    for instrument_id, site in sorted(set(before) | set(after)):
-        try:
-            instrument = load_knowledge().instrument(instrument_id)
-        except UnknownIdError:
-            continue  # a measure of an instrument since removed from the data
-        observations = [
-            Observation(n, number_of_date(sessions, n), v)
-            for n, v in sorted(before[(instrument_id, site)].items())
-        ]
-        courses.append(
-            _course(instrument, site, observations, after[(instrument_id, site)], plan, policy)
-        )
-    outcomes = PatientOutcomes(patient, sessions, courses, plan, policy, earlier=earlier)
-    _add_soreness(outcomes, number_of)
-    return outcomes
-
-
-SORENESS_SESSIONS = 4  # the chart's last sessions (one marker shape each); the table lists all
-
-
-def _add_soreness(outcomes: PatientOutcomes, number_of: dict[int, SessionRow]) -> None:
-    """The symptom diary's soreness (0-10) by hours after each signed session."""
-    entries = (
-        DiaryEntry.objects.for_clinic(outcomes.patient.clinic_id)
-        .filter(patient=outcomes.patient, session_id__in=list(number_of))
-        .order_by("reported_at", "pk")
-        .values("session_id", "hours_after", "soreness", "reported_at")
-    )
-    by_session: dict[int, list[Point]] = defaultdict(list)
-    for entry in entries:
-        number = number_of[entry["session_id"]].number
-        hours = float(entry["hours_after"])
-        outcomes.soreness.append({"number": number, "hours": hours, **entry})
-        by_session[number].append(Point(hours, entry["soreness"], f"{hours:g} h"))
-    if not by_session:
-        return
-    shown = sorted(by_session)[-SORENESS_SESSIONS:]
-    series = [Series(f"Session {n}", by_session[n]) for n in shown]
-    described = "; ".join(
-        f"session {n}: " + ", ".join(f"{p.y:g} at {p.x:g} h" for p in by_session[n]) for n in shown
-    )
-    outcomes.soreness_chart = soreness_chart(
-        series,
-        title="Soreness after each session",
-        description=f"Soreness 0-10 reported in the symptom diary by hours after the session: "
-        f"{described}.",
-    )
-
-
-def number_of_date(sessions: list[SessionRow], number: int) -> dt.date:
-    return sessions[number - 1].session.date_of_service
-
-
-def _course(
-    instrument: Instrument,
-    site: str,
-    observations: list[Observation],
-    after: dict[int, float],
-    plan: PlanNumbers,
-    policy: CoursePolicy,
-) -> Course:
-    try:
-        mcid: MCIDChoice | None = default_mcid(instrument.id)
-    except NoMcidError:
-        mcid = None
-    status: ResponderStatus | None = None
-    flags: tuple[CourseFlag, ...] = ()
-    if mcid is not None and observations:
-        if len(observations) > 1:
-            status = responder(instrument.id, observations[0], observations[-1], mcid=mcid)
-        flags = course_flags(
-            instrument.id,
-            observations,
-            planned_sessions=plan.planned_sessions,
-            reassess_at=plan.reassess_at,
-            policy=policy,
-            mcid=mcid,
-        )
-    course = Course(instrument, site, observations, after, mcid, status, flags, chart="")
-    course.chart = _chart(course)
-    numbers = sorted({o.session_number for o in observations} | set(after))
-    values = {o.session_number: o for o in observations}
-    for number in numbers:
-        seen = values.get(number)
-        course.rows.append(
-            {
-                "number": number,
-                "date": seen.taken_on if seen else None,
-                "before": seen.value if seen else None,
-                "after": after.get(number),
-                "change": _change(instrument, observations[0].value, seen.value)
-                if seen and observations
-                else None,
-            }
-        )
-    return course
-
-
-def _change(instrument: Instrument, baseline: float, value: float) -> float:
-    better = instrument.direction is Direction.HIGHER_IS_BETTER
-    return round(value - baseline if better else baseline - value, 2)
-
-
-def _chart(course: Course) -> str:
-    instrument = course.instrument
-    worse = instrument.direction is Direction.HIGHER_IS_WORSE
-    series = [
-        Series(
-            "Before needling",
-            [
-                Point(
-                    o.session_number, o.value, f"session {o.session_number}, {o.taken_on:%d %b %Y}"
-                )
-                for o in course.observations
-            ],
-        )
-    ]
-    if course.after:
-        series.append(
-            Series(
-                "Straight after needling",
-                [Point(n, v, f"session {n}") for n, v in sorted(course.after.items())],
-            )
-        )
-    band = None
-    if course.mcid is not None and course.baseline is not None and course.mcid.unit == "points":
-        band = mcid_band(
-            course.baseline.value,
-            course.mcid.value,
-            higher_is_worse=worse,
-            label=f"within the MCID ({course.mcid.value:g}) of baseline",
-        )
-    points = ", ".join(f"session {o.session_number}: {o.value:g}" for o in course.observations)
-    description = (
-        f"{instrument.abbreviation} before needling by session: {points or 'none'}. "
-        + ("Lower is better. " if worse else "Higher is better. ")
-        + (
-            f"Hatched band: within the MCID ({band.high - band.low:g}) of the baseline score."
-            if band
-            else "No MCID band: the instrument has no published within-person MCID."
-        )
-    )
-    numbers = sorted({o.session_number for o in course.observations} | set(course.after))
-    return line_chart(
-        series,
-        title=f"{instrument.abbreviation}{' at ' + course.site if course.site else ''} "
-        "over the course",
-        description=description,
-        y_range=(instrument.min, instrument.max),
-        x_label="Session",
-        y_label=f"{instrument.abbreviation} ({instrument.unit})",
-        band=band,
-        x_ticks=[(float(n), str(n)) for n in numbers] or None,
-        higher_is_worse=worse,
-        chart_id=f"chart-{course.key}",
-    )
-
-
-# --- the dashboard ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

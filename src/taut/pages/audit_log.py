@@ -1,3 +1,5 @@
+"""The clinic's audit log page: the audit app's entries behind the clinic's roles."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse

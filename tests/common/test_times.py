@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from taut.clinic.times import local_text
+from taut.common.times import local_text
 
 # 03:30 UTC on 4 December: the evening of the 3rd in Denver, the afternoon of the 4th in Sydney.
 INSTANT = dt.datetime(2026, 12, 4, 3, 30, tzinfo=dt.UTC)
