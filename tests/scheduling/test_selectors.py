@@ -4,7 +4,6 @@ the year's turn), a patient's upcoming and past visits, feeds, care-plan progres
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
