@@ -67,34 +67,41 @@ ENTRY: dict[str, Any] = {
 
 
 def stock_and_profile(world: World) -> Ready:
-    """Clinic A's needle stock (a usable and an expired lot) and clinician A's credentials."""
-    product = NeedleProduct.objects.create(
+    """Clinic A's needle stock (a usable and an expired lot) and clinician A's credentials; a
+    second call (one sweep filling several URL parameters) finds the same rows."""
+    product, _ = NeedleProduct.objects.get_or_create(
         clinic=world.clinic_a, brand="Seirin J", gauge_mm="0.30", length_mm=50
     )
-    lot = NeedleLot.objects.create(
+    lot, _ = NeedleLot.objects.get_or_create(
         clinic=world.clinic_a,
         product=product,
         lot_number="L2026A",
-        expires_on=TODAY + timedelta(days=365),
-        received_on=TODAY - timedelta(days=30),
+        defaults={
+            "expires_on": TODAY + timedelta(days=365),
+            "received_on": TODAY - timedelta(days=30),
+        },
     )
-    expired = NeedleLot.objects.create(
+    expired, _ = NeedleLot.objects.get_or_create(
         clinic=world.clinic_a,
         product=product,
         lot_number="OLD1",
-        expires_on=TODAY - timedelta(days=1),
-        received_on=TODAY - timedelta(days=400),
+        defaults={
+            "expires_on": TODAY - timedelta(days=1),
+            "received_on": TODAY - timedelta(days=400),
+        },
     )
-    profile = PractitionerProfile.objects.create(
+    profile, _ = PractitionerProfile.objects.get_or_create(
         clinic=world.clinic_a,
         user=world.clinician_a,
-        profession="physical_therapist",
-        licence_number="PT-4411",
-        licence_expires=TODAY + timedelta(days=200),
-        licensed_since=date(2015, 1, 1),
-        training_hours=60,
-        training_course="DN level 1",
-        training_date=date(2020, 3, 1),
+        defaults={
+            "profession": "physical_therapist",
+            "licence_number": "PT-4411",
+            "licence_expires": TODAY + timedelta(days=200),
+            "licensed_since": date(2015, 1, 1),
+            "training_hours": 60,
+            "training_course": "DN level 1",
+            "training_date": date(2020, 3, 1),
+        },
     )
     return Ready(world, lot, expired, profile)
 
