@@ -193,18 +193,36 @@ def measure(
     results = []
     plans = ROOT / "var" / "bench" / f"pages-{size}-plans.txt"
     plans.write_text("")
-    for label, fetch in pages:
-        fetch()
-        queries, blocks = _explained(fetch, label, plans)
-        times = []
-        for _ in range(rounds):
-            began = time.perf_counter()
-            fetch()
-            times.append((time.perf_counter() - began) * 1000)
-        row = {"page": label, "queries": queries, "blocks": blocks, "ms": statistics.median(times)}
-        print(f"    {label:<42}{queries:>4} queries {blocks:>7} blocks {row['ms']:>8.1f} ms")
-        results.append(row)
+    from django.db import connection
+
+    session_writes = []
+
+    def count_session_writes(execute: Any, sql: str, *rest: Any) -> Any:
+        if "django_session" in sql and sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            session_writes.append(sql)
+        return execute(sql, *rest)
+
+    with connection.execute_wrapper(count_session_writes):
+        for label, fetch in pages:
+            results.append(_page(label, fetch, rounds, plans))
+    requests = len(pages) * (rounds + 2)
+    print(f"    session row written {len(session_writes)} times in {requests} requests", flush=True)
     return results
+
+
+def _page(label: str, fetch: Any, rounds: int, plans: Path) -> dict[str, Any]:
+    fetch()
+    queries, blocks = _explained(fetch, label, plans)
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        fetch()
+        times.append((time.perf_counter() - began) * 1000)
+    row = {"page": label, "queries": queries, "blocks": blocks, "ms": statistics.median(times)}
+    print(
+        f"    {label:<42}{queries:>4} queries {blocks:>7} blocks {row['ms']:>8.1f} ms", flush=True
+    )
+    return row
 
 
 def _explained(fetch: Any, label: str, plans: Path) -> tuple[int, int]:
