@@ -5,6 +5,7 @@
     LOAD_SECONDS=15 LOAD_ENGINES=sqlite .venv/bin/python bench/bench_load.py   # a quick check
     LOAD_BASELINE_SRC=../taut-main/src LOAD_HISTORIES=1000,100000 LOAD_WAIT=0 \
         LOAD_ENGINES=postgres .venv/bin/python bench/bench_load.py   # before/after, no think time
+    LOAD_BASELINE_SRC=... LOAD_ROUNDS=3 LOAD_FIRST=after ...   # alternated pairs, this tree first
 
 For each engine and history size: a seed database (SQLite under var/bench/; PostgreSQL
 <prefix>_load_<N>_seed on BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432; the prefix
@@ -69,6 +70,7 @@ BASELINE = os.environ.get("LOAD_BASELINE_SRC", "")
 # With a baseline: how many before/after pairs, alternated (before, after, before, after...), so
 # a shared machine's drift falls on both sides alike.
 ROUNDS = int(os.environ.get("LOAD_ROUNDS", "1"))
+FIRST = os.environ.get("LOAD_FIRST", "before")
 REUSE = os.environ.get("LOAD_REUSE", "1") != "0"
 
 
@@ -269,6 +271,8 @@ def variants() -> list[tuple[str, Path]]:
     """(label, src) of each code to measure: the baseline first, then this tree, ROUNDS times."""
     if BASELINE:
         pair = [("before", Path(BASELINE).resolve()), ("after", harness.SRC)]
+        if FIRST == "after":  # each pair starts with this tree: a drifting load favours neither
+            pair.reverse()
         return [
             (f"{label}{n}" if ROUNDS > 1 else label, src)
             for n in range(1, ROUNDS + 1)
@@ -451,7 +455,8 @@ def bench_engine(engine: str) -> bool:
         harness.say(f"==> {engine}, {history} bulk sessions: the seed database")
         measured: dict[str, dict[int, dict[str, dict[str, float]]]] = {}
         runs = variants()
-        seeded, fixture = seed(engine, history, runs[0][1])
+        oldest = Path(BASELINE).resolve() if BASELINE else harness.SRC  # the seed's schema
+        seeded, fixture = seed(engine, history, oldest)
         for label, src in runs:
             ok, measured[label] = bench_run(engine, history, label, src, seeded, fixture)
             healthy = healthy and ok
