@@ -1,7 +1,7 @@
 # Taut: the only entry points a newcomer needs.
 #   make run    set up and serve the demo clinic on http://127.0.0.1:8000 (SQLite)
 #   make test   set up and run every check: ruff, mypy, migrations, the test suite
-#   make bench  run the benchmarks in bench/ and print their figures
+#   make bench  run the benchmarks in bench/ and print their figures (BENCH_BIG=1: page cost at 1M sessions too)
 #   make serve  serve the production way (gunicorn, worker, PostgreSQL); see docs/deployment.md
 #   make fuzz   fuzz the REST API with schemathesis for longer (FUZZ_EXAMPLES=200 per operation)
 

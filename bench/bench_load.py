@@ -5,6 +5,7 @@
     LOAD_SECONDS=15 LOAD_ENGINES=sqlite .venv/bin/python bench/bench_load.py   # a quick check
     LOAD_BASELINE_SRC=../taut-main/src LOAD_HISTORIES=1000,100000 LOAD_WAIT=0 \
         LOAD_ENGINES=postgres .venv/bin/python bench/bench_load.py   # before/after, no think time
+    LOAD_BASELINE_SRC=... LOAD_ROUNDS=3 LOAD_FIRST=after ...   # alternated pairs, this tree first
 
 For each engine and history size: a seed database (SQLite under var/bench/; PostgreSQL
 <prefix>_load_<N>_seed on BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432; the prefix
@@ -66,6 +67,10 @@ HISTORIES = [
     int(h) for h in os.environ.get("LOAD_HISTORIES", os.environ.get("LOAD_HISTORY", "0")).split(",")
 ]
 BASELINE = os.environ.get("LOAD_BASELINE_SRC", "")
+# With a baseline: how many before/after pairs, alternated (before, after, before, after...), so
+# a shared machine's drift falls on both sides alike.
+ROUNDS = int(os.environ.get("LOAD_ROUNDS", "1"))
+FIRST = os.environ.get("LOAD_FIRST", "before")
 REUSE = os.environ.get("LOAD_REUSE", "1") != "0"
 
 
@@ -183,6 +188,10 @@ def measure_solo(
     return solo
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _aggregated(history: Path) -> str:
     try:
         rows = list(csv.DictReader(history.open()))
@@ -259,9 +268,16 @@ def report(
 
 
 def variants() -> list[tuple[str, Path]]:
-    """(label, src) of each code to measure: the baseline first, then this tree."""
+    """(label, src) of each code to measure: the baseline first, then this tree, ROUNDS times."""
     if BASELINE:
-        return [("before", Path(BASELINE).resolve()), ("after", harness.SRC)]
+        pair = [("before", Path(BASELINE).resolve()), ("after", harness.SRC)]
+        if FIRST == "after":  # each pair starts with this tree: a drifting load favours neither
+            pair.reverse()
+        return [
+            (f"{label}{n}" if ROUNDS > 1 else label, src)
+            for n in range(1, ROUNDS + 1)
+            for label, src in pair
+        ]
     return [("", harness.SRC)]
 
 
@@ -336,7 +352,9 @@ def bench_run(
                     target.var_dir / f"acks-{users}.jsonl",
                     USERS.index(users) * 100_000 + 90_000,
                 )
+                harness.say(f"    load average before the run: {_load()}")
                 prefix, cpu = run_locust(server, users, fixture_path, target.var_dir)
+                harness.say(f"    load average after the run: {_load()}")
             finally:
                 server.stop()
             stats = read_stats(prefix)
@@ -410,24 +428,53 @@ def side_by_side(
     return lines
 
 
+def overall(
+    engine: str, history: int, users: int, measured: dict[str, dict[int, dict[str, Any]]]
+) -> list[str]:
+    """The rounds together: each side's requests/s per round, their means and the ratio."""
+    sides: dict[str, list[float]] = {"before": [], "after": []}
+    for label, stats in measured.items():
+        side = label.rstrip("0123456789")
+        sides[side].append(stats[users].get("Aggregated", {}).get("rps", 0.0))
+    before, after = statistics.mean(sides["before"]), statistics.mean(sides["after"])
+    return [
+        f"  {engine}, {history} bulk sessions, {users} users, {ROUNDS} alternated rounds:",
+        "    before (requests/s): "
+        + ", ".join(f"{r:.1f}" for r in sides["before"])
+        + f"; mean {before:.1f}",
+        "    after (requests/s):  "
+        + ", ".join(f"{r:.1f}" for r in sides["after"])
+        + f"; mean {after:.1f}",
+        f"    throughput ratio after/before: {after / before if before else 0:.2f}x",
+    ]
+
+
 def bench_engine(engine: str) -> bool:
     healthy = True
     for history in HISTORIES:
         harness.say(f"==> {engine}, {history} bulk sessions: the seed database")
         measured: dict[str, dict[int, dict[str, dict[str, float]]]] = {}
         runs = variants()
-        seeded, fixture = seed(engine, history, runs[0][1])
+        oldest = Path(BASELINE).resolve() if BASELINE else harness.SRC  # the seed's schema
+        seeded, fixture = seed(engine, history, oldest)
         for label, src in runs:
             ok, measured[label] = bench_run(engine, history, label, src, seeded, fixture)
             healthy = healthy and ok
         if not REUSE and seeded.pg_name:
             harness.drop_postgres(seeded.pg_name)
-        if len(runs) == 2:
+        for n in range(1, ROUNDS + 1) if BASELINE else ():
+            suffix = str(n) if ROUNDS > 1 else ""
             for users in USERS:
-                title = f"{engine}, {history} bulk sessions, {users} users, before -> after"
+                title = (
+                    f"{engine}, {history} bulk sessions, {users} users, round {n}, before -> after"
+                )
                 for line in side_by_side(
-                    title, measured["before"][users], measured["after"][users]
+                    title, measured["before" + suffix][users], measured["after" + suffix][users]
                 ):
+                    harness.say(line)
+        if BASELINE and ROUNDS > 1:
+            for users in USERS:
+                for line in overall(engine, history, users, measured):
                     harness.say(line)
     return healthy
 

@@ -16,6 +16,13 @@ token of the owner): the number of queries, the database blocks they touch (shar
 EXPLAIN (ANALYZE, BUFFERS) of each SELECT, run after the request), and the median time of
 --rounds requests after a warm-up. Queries and blocks do not drift on a busy machine; times do.
 The last column compares each size's blocks with the smallest size's (goal: within 1.5x).
+
+`make bench` runs it at 1k only. With BENCH_BIG=1 (or --grow) the sizes default to 1k and 1M
+and every size above 1k is grown inside PostgreSQL instead of by the bulk seeder (minutes, not
+an hour): the database <prefix>_big gets the demo and 1,000 bulk sessions, then bench/_amplify.py
+copies its per-patient rows until it holds the size (INSERT ... SELECT over generate_series), and
+the audit entries are generated as above. Each page's costliest query (by blocks) and its plan
+are written to var/bench/pages-<size>-plans.txt, to read why a page is not flat.
 """
 
 from __future__ import annotations
@@ -33,13 +40,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("BENCH_SRC", str(ROOT / "src")))
 
-from _databases import database_url, ensure_postgres_database  # noqa: E402 - bench/ is on the path
+from _databases import (  # noqa: E402 - bench/ is on the path
+    database_url,
+    ensure_postgres_database,
+    postgres_name,
+)
 
 ROUNDS = 5
+BIG = os.environ.get("BENCH_BIG", "") == "1"
+GROW_FROM = 1000  # sessions bulk-seeded before a grown database is copied up to its size
+GOAL = 1.5
 SKIP = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK", "INSERT", "UPDATE", "DELETE")
 
 
-def seed(size: int, audit_per_session: int) -> str:
+def seed(size: int, audit_per_session: int, grow: bool = False) -> str:
     from django.core.management import call_command
     from django.db import connection
 
@@ -54,7 +68,17 @@ def seed(size: int, audit_per_session: int) -> str:
     clinic = Clinic.objects.get(slug=DEMO_SLUG)
     done = []
     have = TreatmentSession.objects.for_clinic(clinic).count()
-    if have < size:
+    if have < size and grow:
+        if have < GROW_FROM:
+            call_command("demo", sessions=GROW_FROM - have, verbosity=0)
+            have = TreatmentSession.objects.for_clinic(clinic).count()
+        began = time.perf_counter()
+        from _amplify import amplify
+
+        amplify(os.environ["DATABASE_URL"], -(-size // have))
+        grown = TreatmentSession.objects.for_clinic(clinic).count()
+        done.append(f"grown by SQL to {grown:,} sessions in {time.perf_counter() - began:.0f} s")
+    elif have < size:
         began = time.perf_counter()
         call_command("demo", sessions=size - have, verbosity=0)
         done.append(f"{size - have:,} sessions in {time.perf_counter() - began:.0f} s")
@@ -150,14 +174,16 @@ def seed_audit(clinic: Any, count: int) -> None:
     print(f"    sealed: the chain now holds {sequence:,} seals", flush=True)
 
 
-def measure(size: int, rounds: int, audit_per_session: int) -> list[dict[str, Any]]:
+def measure(
+    size: int, rounds: int, audit_per_session: int, grow: bool = False
+) -> list[dict[str, Any]]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taut.clinic.settings")
     django.setup()
     from django.conf import settings
 
-    seeded = seed(size, audit_per_session)
+    seeded = seed(size, audit_per_session, grow)
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # production settings
@@ -165,21 +191,41 @@ def measure(size: int, rounds: int, audit_per_session: int) -> list[dict[str, An
     pages = _pages()
     print(f"  {size:,} sessions ({seeded})", flush=True)
     results = []
-    for label, fetch in pages:
-        fetch()
-        queries, blocks = _explained(fetch)
-        times = []
-        for _ in range(rounds):
-            began = time.perf_counter()
-            fetch()
-            times.append((time.perf_counter() - began) * 1000)
-        row = {"page": label, "queries": queries, "blocks": blocks, "ms": statistics.median(times)}
-        print(f"    {label:<42}{queries:>4} queries {blocks:>7} blocks {row['ms']:>8.1f} ms")
-        results.append(row)
+    plans = ROOT / "var" / "bench" / f"pages-{size}-plans.txt"
+    plans.write_text("")
+    from django.db import connection
+
+    session_writes = []
+
+    def count_session_writes(execute: Any, sql: str, *rest: Any) -> Any:
+        if "django_session" in sql and sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            session_writes.append(sql)
+        return execute(sql, *rest)
+
+    with connection.execute_wrapper(count_session_writes):
+        for label, fetch in pages:
+            results.append(_page(label, fetch, rounds, plans))
+    requests = len(pages) * (rounds + 2)
+    print(f"    session row written {len(session_writes)} times in {requests} requests", flush=True)
     return results
 
 
-def _explained(fetch: Any) -> tuple[int, int]:
+def _page(label: str, fetch: Any, rounds: int, plans: Path) -> dict[str, Any]:
+    fetch()
+    queries, blocks = _explained(fetch, label, plans)
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        fetch()
+        times.append((time.perf_counter() - began) * 1000)
+    row = {"page": label, "queries": queries, "blocks": blocks, "ms": statistics.median(times)}
+    print(
+        f"    {label:<42}{queries:>4} queries {blocks:>7} blocks {row['ms']:>8.1f} ms", flush=True
+    )
+    return row
+
+
+def _explained(fetch: Any, label: str, plans: Path) -> tuple[int, int]:
     from django.db import connection
 
     seen: list[tuple[str, Any]] = []
@@ -192,6 +238,7 @@ def _explained(fetch: Any) -> tuple[int, int]:
         response = fetch()
     assert response.status_code == 200, response.status_code
     blocks = 0
+    costliest: tuple[int, str, Any] = (-1, "", None)
     with connection.cursor() as cursor:
         for sql, params in seen:
             if sql.lstrip().upper().startswith(SKIP):
@@ -199,7 +246,15 @@ def _explained(fetch: Any) -> tuple[int, int]:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
             top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-            blocks += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+            touched = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+            blocks += touched
+            if touched > costliest[0]:
+                costliest = (touched, sql, params)
+        if costliest[1]:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + costliest[1], costliest[2])
+            plan_text = "\n".join(row[0] for row in cursor.fetchall())
+            with plans.open("a") as out:
+                out.write(f"== {label}: {costliest[0]} blocks\n{costliest[1]}\n{plan_text}\n\n")
     return len(seen), blocks
 
 
@@ -295,6 +350,7 @@ def _pages() -> list[tuple[str, Any]]:
                 cursor=encode([0, encode([deep_session.started_at, deep_session.pk])]),
             ),
         ),
+        ("API appointments, first page", api_get("/api/v1/appointments")),
         ("API measures, first page", api_get("/api/v1/measures")),
         ("API adverse events, first page", api_get("/api/v1/adverse-events")),
         ("API consents, first page", api_get("/api/v1/consents")),
@@ -309,22 +365,37 @@ def _pages() -> list[tuple[str, Any]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,1000000", help="comma-separated session counts")
+    parser.add_argument(
+        "--sizes",
+        default="1000,1000000" if BIG else "1000",
+        help="comma-separated session counts (default 1000; 1000,1000000 with BENCH_BIG=1)",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--grow",
+        action="store_true",
+        default=BIG,
+        help="grow sizes above 1k by SQL copies (bench/_amplify.py) in the <prefix>_big database",
+    )
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--audit-per-session", type=int, default=10)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        rows = measure(args.one, args.rounds, args.audit_per_session)
+        rows = measure(args.one, args.rounds, args.audit_per_session, args.grow)
         Path(args.out).write_text(json.dumps(rows))
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
-    print("page cost by clinic size (PostgreSQL)", flush=True)
+    if not _reachable(args.postgres):
+        print(f"page cost: PostgreSQL is not reachable at {args.postgres}; skipped", flush=True)
+        return 0
+    print(f"page cost by clinic size (PostgreSQL), load average {_load()}", flush=True)
     measured: dict[int, list[dict[str, Any]]] = {}
     for size in sizes:
         url = database_url("pages", size, args.postgres)
+        if args.grow and size > GROW_FROM:
+            url = f"{args.postgres.rstrip('/')}/{postgres_name('big')}"
         ensure_postgres_database(url)
         out = ROOT / "var" / "bench" / f"pages-{size}.json"
         env = {
@@ -336,6 +407,7 @@ def main() -> int:
             "TAUT_VAR_DIR": str(ROOT / "var" / "bench" / "pages"),
         }
         command = [sys.executable, __file__, "--one", str(size), "--out", str(out)]
+        command += ["--grow"] if args.grow else []
         command += [
             "--rounds",
             str(args.rounds),
@@ -347,7 +419,22 @@ def main() -> int:
         measured[size] = json.loads(out.read_text())
         out.unlink()
     _table(sizes, measured)
+    print(f"  load average at the end: {_load()}", flush=True)
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _reachable(server: str) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{server.rstrip('/')}/postgres", connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        return False
 
 
 def _table(sizes: list[int], measured: dict[int, list[dict[str, Any]]]) -> None:
@@ -358,8 +445,10 @@ def _table(sizes: list[int], measured: dict[int, list[dict[str, Any]]]) -> None:
         for size in sizes:
             other = measured[size][i]
             cells.append(f"{other['queries']:>4} q {other['blocks']:>6} b {other['ms']:>6.0f} ms")
-        ratios = ", ".join(f"{measured[s][i]['blocks'] / max(row['blocks'], 1):.2f}x" for s in rest)
-        print(f"  {row['page']:<42}" + "".join(f"{c:>24}" for c in cells) + f"   {ratios}")
+        growth = [measured[s][i]["blocks"] / max(row["blocks"], 1) for s in rest]
+        ratios = ", ".join(f"{g:.2f}x" for g in growth)
+        verdict = ("  flat" if all(g <= GOAL for g in growth) else "  NOT flat") if rest else ""
+        print(f"  {row['page']:<42}" + "".join(f"{c:>24}" for c in cells) + f"   {ratios}{verdict}")
 
 
 if __name__ == "__main__":
