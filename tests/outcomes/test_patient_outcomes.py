@@ -155,3 +155,36 @@ def test_classifying_refuses_a_signed_note_an_unknown_condition_and_a_foreign_lo
             condition=None,
             location=Location.objects.get(clinic=world.clinic_b),
         )
+
+
+def test_a_neck_pain_course_is_judged_by_the_mcid_measured_in_neck_pain(world, history):
+    for n, score in ((0, 8), (1, 6.5)):
+        history.session(
+            world.patient_a,
+            week(n),
+            clinician=world.clinician_a,
+            nprs=score,
+            condition="neck_shoulder_pain",
+        )
+    nprs = _course(patient_outcomes(patient=world.patient_a), "nprs")
+    assert nprs.mcid is not None and nprs.mcid.value == 1.3  # not low back pain's 2
+    assert nprs.status is not None and nprs.status.responded  # 1.5 points of change
+    assert "measured in mechanical neck pain" in nprs.mcid_note
+
+
+def test_a_headache_course_says_whose_mcid_it_borrows(world, history, client):
+    for n, score in ((0, 8), (1, 6.5)):
+        history.session(
+            world.patient_a,
+            week(n),
+            clinician=world.clinician_a,
+            nprs=score,
+            condition="headache",
+        )
+    nprs = _course(patient_outcomes(patient=world.patient_a), "nprs")
+    assert nprs.mcid is not None and nprs.mcid.value == 2
+    assert not nprs.status.responded
+    client.force_login(world.clinician_a)
+    page = client.get(f"/outcomes/patients/{world.patient_a.public_id}/").content.decode()
+    assert "no MCID measured in tension-type headache and migraine is on record" in page
+    assert "using 2 points from low back pain" in page

@@ -23,6 +23,7 @@ class Course:
     flags: tuple[CourseFlag, ...]
     chart: str
     rows: list[dict[str, Any]] = field(default_factory=list)  # the chart's data as a table
+    mcid_note: str = ""  # which MCID judges the course and why (the patient's condition or not)
 
     @property
     def key(self) -> str:

@@ -33,13 +33,12 @@ from taut.charting.models import (
 from taut.clinical.course import (
     PLATEAU_WINDOWS,
     MCIDChoice,
-    NoMcidError,
     Observation,
-    default_mcid,
     split_into_episodes,
     summarise_course,
 )
-from taut.clinical.knowledge import UnknownIdError
+from taut.clinical.knowledge import UnknownIdError, load_knowledge
+from taut.clinical.mcid import mcid_for
 from taut.clinical.measures import McidUnit
 from taut.diary.models import ReportedEvent
 from taut.outcomes.models import (
@@ -600,7 +599,7 @@ def _courses_of(
             for key, value in scores.get(session.id, {}).items():
                 series[key].append((Observation(number, session.day, value), session))
         for (instrument, site), points in sorted(series.items()):
-            choice = _mcid(instrument)
+            choice = _mcid(instrument, points[-1][1].condition)
             if choice is None or len(points) < 2:
                 continue
             summary = summarise_course(instrument, [o for o, _ in points], mcid=choice)
@@ -628,13 +627,16 @@ def _courses_of(
 
 
 @cache
-def _mcid(instrument: str) -> MCIDChoice | None:
-    """The dashboard counts instruments with a within-person MCID in points."""
+def _mcid(instrument: str, condition: str | None) -> MCIDChoice | None:
+    """The dashboard counts instruments with a within-person MCID in points, judged by the MCID
+    of the course's condition where one is on record (as the patient's page does)."""
+    if condition and condition not in {c.id for c in load_knowledge().conditions}:
+        condition = None  # a retired condition id judges by the general MCID
     try:
-        choice = default_mcid(instrument)
-    except (NoMcidError, UnknownIdError):
+        choice = mcid_for(instrument, condition).choice
+    except UnknownIdError:
         return None
-    return choice if choice.unit is McidUnit.POINTS else None
+    return choice if choice is not None and choice.unit is McidUnit.POINTS else None
 
 
 def _decimal(value: float) -> Decimal:

@@ -26,15 +26,14 @@ from taut.clinical.course import (
     CoursePolicy,
     FlagCode,
     MCIDChoice,
-    NoMcidError,
     Observation,
     ResponderStatus,
     course_flags,
-    default_mcid,
     responder,
     split_into_episodes,
 )
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
+from taut.clinical.mcid import mcid_for
 from taut.clinical.measures import Instrument
 from taut.clinical.records import Direction
 from taut.diary.models import DiaryEntry
@@ -158,7 +157,15 @@ def patient_outcomes(
             for n, v in sorted(before[(instrument_id, site)].items())
         ]
         courses.append(
-            _course(instrument, site, observations, after[(instrument_id, site)], plan, policy)
+            _course(
+                instrument,
+                site,
+                observations,
+                after[(instrument_id, site)],
+                plan,
+                policy,
+                condition=_condition_of(sessions, observations, after[(instrument_id, site)]),
+            )
         )
     outcomes = PatientOutcomes(patient, sessions, courses, plan, policy, earlier=earlier)
     _add_soreness(outcomes, number_of)
@@ -188,6 +195,19 @@ def number_of_date(sessions: list[SessionRow], number: int) -> dt.date:
     return sessions[number - 1].session.date_of_service
 
 
+def _condition_of(
+    sessions: list[SessionRow], observations: list[Observation], after: dict[int, float]
+) -> str | None:
+    """The condition of the last session that measured this course (as the dashboard's roll-up
+    judges it), if the knowledge data still knows it."""
+    last = max([o.session_number for o in observations] + list(after))
+    condition = sessions[last - 1].session.condition
+    try:
+        return load_knowledge().condition(condition).id if condition else None
+    except UnknownIdError:
+        return None
+
+
 def _course(
     instrument: Instrument,
     site: str,
@@ -195,11 +215,11 @@ def _course(
     after: dict[int, float],
     plan: PlanNumbers,
     policy: CoursePolicy,
+    *,
+    condition: str | None,
 ) -> Course:
-    try:
-        mcid: MCIDChoice | None = default_mcid(instrument.id)
-    except NoMcidError:
-        mcid = None
+    pick = mcid_for(instrument.id, condition)
+    mcid: MCIDChoice | None = pick.choice
     status: ResponderStatus | None = None
     flags: tuple[CourseFlag, ...] = ()
     if mcid is not None and observations:
@@ -214,6 +234,7 @@ def _course(
             mcid=mcid,
         )
     course = Course(instrument, site, observations, after, mcid, status, flags, chart="")
+    course.mcid_note = pick.statement
     course.chart = course_chart(course)
     numbers = sorted({o.session_number for o in observations} | set(after))
     values = {o.session_number: o for o in observations}
