@@ -42,6 +42,7 @@ from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Location, Membership
 from taut.clinics.roles import Permission
 from taut.common.context import AuditContext
+from taut.common.refusal_pages import show_refusal
 from taut.common.refusals import Refused
 from taut.patients.selectors import get_patient_for
 from taut.scheduling.models import AppointmentType
@@ -54,10 +55,6 @@ def _patient(request: StaffRequest, patient_id: uuid.UUID) -> Any:
 
 def _to_account(patient: Any) -> HttpResponse:
     return redirect("billing:account", patient_id=patient.public_id)
-
-
-def _refused(request: StaffRequest, refused: Refused) -> None:
-    messages.error(request, refused.message)
 
 
 def _form_errors(request: StaffRequest, form: Any) -> None:
@@ -123,7 +120,7 @@ def payment(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         )
         messages.success(request, "Payment recorded.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return _to_account(patient)
 
 
@@ -150,7 +147,7 @@ def refund(
         )
         messages.success(request, "Refund recorded.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return _to_account(patient)
 
 
@@ -174,7 +171,7 @@ def reverse(
         )
         messages.success(request, "Entry reversed.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return _to_account(patient)
 
 
@@ -196,7 +193,7 @@ def invoice_draft(
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
         return _to_account(patient)
     return redirect("billing:invoice", patient_id=patient.public_id, invoice_id=invoice.public_id)
 
@@ -233,7 +230,7 @@ def invoice_issue(
         issued = services.invoice_issue(ctx=AuditContext.from_request(request), invoice=found)
         messages.success(request, f"Invoice {issued.display_number} issued.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return redirect("billing:invoice", patient_id=patient.public_id, invoice_id=found.public_id)
 
 
@@ -256,7 +253,7 @@ def invoice_void(
             )
             messages.success(request, "Invoice voided; a credit note reverses its charge.")
         except Refused as refused:
-            _refused(request, refused)
+            show_refusal(request, refused)
     return redirect("billing:invoice", patient_id=patient.public_id, invoice_id=found.public_id)
 
 
@@ -356,7 +353,7 @@ def _save_settings(request: StaffRequest, data: dict[str, Any]) -> bool:
             tax_number=data["tax_number"],
         )
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
         return False
     messages.success(request, "Billing settings saved.")
     return True
@@ -386,7 +383,7 @@ def _add_fee(request: StaffRequest, data: dict[str, Any]) -> bool:
             else None,
         )
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
         return False
     messages.success(request, "Fee added.")
     return True
@@ -450,7 +447,7 @@ def late_fee_charge(
         late_fees.late_fee_charge(ctx=AuditContext.from_request(request), appointment=appointment)
         messages.success(request, "Fee charged.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return _to_account(patient)
 
 
@@ -473,5 +470,5 @@ def late_fee_waive(
         )
         messages.success(request, "Fee waived.")
     except Refused as refused:
-        _refused(request, refused)
+        show_refusal(request, refused)
     return _to_account(patient)
