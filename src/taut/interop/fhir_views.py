@@ -176,14 +176,24 @@ def patient_export_kickoff(request: StaffRequest) -> HttpResponse:
 @staff_required(Permission.DATA_EXPORT)
 def group_export_kickoff(request: StaffRequest, group_id: str) -> HttpResponse:
     location = _group_location(request, group_id)
+    if location is None:
+        return _not_found("No such Group in this clinic.")
     return _kick_off(request, level=ExportLevel.GROUP, group=location)
 
 
-def _group_location(request: StaffRequest, group_id: str) -> Location:
+def _group_location(request: StaffRequest, group_id: str) -> Location | None:
+    """The location whose patients make the Group; None (a 404) for another clinic's."""
     try:
         return get_location_for(membership=request.membership, public_id=group_id)
-    except Http404 as missing:
-        raise Http404("No such Group in this clinic.") from missing
+    except Http404:
+        return None
+
+
+def _export_job(request: StaffRequest, export_id: str) -> ExportJob | None:
+    try:
+        return get_export_for(membership=request.membership, public_id=export_id)
+    except Http404:
+        return None
 
 
 @require_GET
@@ -192,6 +202,8 @@ def _group_location(request: StaffRequest, group_id: str) -> Location:
 def group_read(request: StaffRequest, group_id: str) -> HttpResponse:
     """A Group is a location's patients (taut.interop.fhir.bulk_query); its members listed."""
     location = _group_location(request, group_id)
+    if location is None:
+        return _not_found("No such Group in this clinic.")
     members = [
         str(p) for p in group_patients(location).order_by("pk").values_list("public_id", flat=True)
     ]
@@ -215,7 +227,9 @@ def _not_found(message: str) -> HttpResponse:
 @fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
-    job = get_export_for(membership=request.membership, public_id=export_id)
+    job = _export_job(request, export_id)
+    if job is None:
+        return _not_found("No such export in this clinic.")
     if job.status == ExportStatus.CANCELLED:
         return _not_found("This export was cancelled.")
     if request.method == "DELETE":
@@ -289,14 +303,19 @@ def _gone(job: ExportJob) -> HttpResponse:
 @fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
-    job = get_export_for(membership=request.membership, public_id=export_id)
+    job = _export_job(request, export_id)
+    if job is None:
+        return _not_found("No such export in this clinic.")
     if job.status == ExportStatus.CANCELLED:
         return _not_found("This export was cancelled.")
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
-    file = export_file_for(
-        ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
-    )
+    try:
+        file = export_file_for(
+            ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
+        )
+    except Http404 as missing:
+        return _not_found(str(missing))
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
         file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name
