@@ -91,7 +91,7 @@ def kickoff_parameters(
     values: Mapping[str, Sequence[str]], *, level: str, lenient: bool
 ) -> KickOff:
     check_format(values.get("_outputFormat", ()))
-    ignored = []
+    ignored: list[str] = []
     for name in UNSUPPORTED:
         given = [value for value in values.get(name, ()) if value]
         if not given:
