@@ -1,4 +1,5 @@
-"""FHIR R4 endpoints: Patient/$everything and Bulk Data $export (kick-off, status, files).
+"""FHIR R4 endpoints: Patient/$everything, Group read, and Bulk Data v2 $export at the system,
+Patient and Group levels (kick-off by GET or POST, status, DELETE to cancel, files).
 
 Authentication is the staff session for now (CLINICAL_VIEW for $everything, DATA_EXPORT for
 $export); the views only need `request.membership`, so a bearer-token middleware that sets it can
