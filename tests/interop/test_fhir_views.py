@@ -140,10 +140,10 @@ def test_a_failed_export_reports_an_operation_outcome(world: World, monkeypatch:
     client = client_for(world.owner_a)
     status_url = _kick_off(client)["Content-Location"]
 
-    def broken(clinic: Any) -> Any:
+    def broken(clinic: Any, **selection: Any) -> Any:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk, "clinic_resources", broken)
+    monkeypatch.setattr(bulk, "export_resources", broken)
     job = ExportJob.objects.get()
     with pytest.raises(RuntimeError, match="disk full"):
         bulk.export_run(job)

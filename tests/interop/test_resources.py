@@ -187,7 +187,12 @@ def test_nprs_is_coded_with_loinc_72514_3() -> None:
         "code": "72514-3",
         "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
     }
-    assert resource["valueQuantity"] == {"value": 6, "unit": "points"}
+    assert resource["valueQuantity"] == {
+        "value": 6,
+        "unit": "points",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
     assert resource["note"] == [{"text": "Taken before needling."}]
 
 
@@ -230,14 +235,15 @@ def test_questionnaire_items_become_a_questionnaire_response() -> None:
     assert fhir.instrument_response_resource(single, REFS) is None
 
 
-def test_an_adverse_event_carries_taut_severity_as_text() -> None:
+def test_an_adverse_event_carries_taut_severity_beside_the_fhir_code() -> None:
     event = SessionAdverseEvent(
         pk=9, event="bruising", severity="mild", action_taken="Pressure applied.", recorded_at=AT
     )
     resource = fhir.adverse_event_resource(event, REFS, recorder_id=REFS.practitioner_id)
     round_trips(resource)
     assert resource["actuality"] == "actual"
-    assert resource["severity"] == {"text": "mild"}
+    assert resource["severity"]["text"] == "mild"
+    assert resource["severity"]["coding"][0]["code"] == "mild"
     assert resource["event"]["text"]
 
 
@@ -246,6 +252,7 @@ def test_a_withdrawn_consent_is_inactive_with_the_end_of_its_period() -> None:
     consent = Consent(
         public_id="55555555-5555-4555-8555-555555555555",
         signed_at=AT,
+        pdf=b"%PDF-1.4 signed",
         pdf_sha256="ab" * 32,
         withdrawn_at=datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
     )
@@ -337,7 +344,8 @@ def test_an_encounter_of_a_signed_session_is_finished() -> None:
     resource = fhir.encounter_resource(session, REFS)
     round_trips(resource)
     assert resource["status"] == "finished"
-    assert resource["reasonCode"] == [{"text": "M79.1 Myalgia"}]
+    assert resource["reasonCode"][0]["text"] == "M79.1 Myalgia"
+    assert resource["reasonCode"][0]["coding"][0]["code"] == "M79.1"
 
 
 @pytest.mark.parametrize("status", ["booked", "cancelled", "noshow", "fulfilled"])

@@ -1,4 +1,5 @@
-"""FHIR R4 endpoints: Patient/$everything and Bulk Data $export (kick-off, status, files).
+"""FHIR R4 endpoints: Patient/$everything, Group read, and Bulk Data v2 $export at the system,
+Patient and Group levels (kick-off by GET or POST, status, DELETE to cancel, files).
 
 Authentication is the staff session for now (CLINICAL_VIEW for $everything, DATA_EXPORT for
 $export); the views only need `request.membership`, so a bearer-token middleware that sets it can
@@ -12,18 +13,22 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taut import clock
-from taut.audit.services import audit_patient_read
+from taut.audit.models import Action
+from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import StaffRequest, staff_required
+from taut.clinics.models import Location
 from taut.clinics.roles import Permission
+from taut.clinics.selectors import get_location_for
 from taut.common.context import AuditContext
 from taut.common.refusals import Refused
-from taut.interop.fhir import bulk
+from taut.interop.fhir import bulk, bulk_params
+from taut.interop.fhir.bulk_query import group_patients, group_resource
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
 from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
 from taut.interop.fhir.everything import (
@@ -32,11 +37,9 @@ from taut.interop.fhir.everything import (
     refusal_outcome,
     searchset_bundle,
 )
-from taut.interop.models import ExportJob, ExportStatus
+from taut.interop.models import ExportJob, ExportLevel, ExportStatus
 from taut.interop.selectors import export_file_for, get_export_for
 from taut.patients.selectors import get_patient_for
-
-NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
 
 
 def fhir_response(body: dict[str, Any], *, status: int = 200) -> HttpResponse:
@@ -103,33 +106,49 @@ def base(request: StaffRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_kickoff(request: StaffRequest) -> HttpResponse:
-    params = request.POST if request.method == "POST" else request.GET
-    output_format = params.get("_outputFormat", "")
-    if output_format and output_format not in NDJSON_FORMATS:
+def _prefers(request: HttpRequest, token: str) -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == token for part in prefer.split(","))
+
+
+def _kickoff_values(request: HttpRequest) -> dict[str, list[str]]:
+    """Every parameter with all its values: the query string, a form, or a Parameters body."""
+    values = {name: request.GET.getlist(name) for name in request.GET}
+    if request.method == "POST":
+        if request.content_type in ("application/fhir+json", "application/json"):
+            body = bulk_params.parameters_body(request.body)
+        else:
+            body = {name: request.POST.getlist(name) for name in request.POST}
+        for name, given in body.items():
+            values.setdefault(name, []).extend(given)
+    return values
+
+
+def _kick_off(request: StaffRequest, *, level: str, group: Location | None = None) -> HttpResponse:
+    """The Bulk Data kick-off of every level: 202 and a status URL, or a 400 OperationOutcome."""
+    if not _prefers(request, "respond-async"):
         return fhir_response(
             operation_outcome(
-                f"Only NDJSON is offered, not {output_format}.", code="not-supported"
+                "Bulk Data export runs asynchronously: send 'Prefer: respond-async'.",
+                code="invalid",
             ),
             status=400,
         )
-    if params.get("_since"):
-        return fhir_response(
-            operation_outcome("_since is not supported; export everything.", code="not-supported"),
-            status=400,
-        )
     try:
-        types = bulk.parse_types(params.get("_type", ""))
-    except bulk.ExportError as refused:
-        return fhir_response(operation_outcome(str(refused), code="not-supported"), status=400)
+        params = bulk_params.kickoff_parameters(
+            _kickoff_values(request), level=level, lenient=_prefers(request, "handling=lenient")
+        )
+    except bulk_params.ExportError as refused:
+        return fhir_response(operation_outcome(str(refused), code=refused.code), status=400)
     job = bulk.export_request(
         request=request,
         membership=request.membership,
         request_url=request.build_absolute_uri(),
-        types=types,
+        types=params.types,
+        level=level,
+        group=group,
+        since=params.since,
+        ignored=params.ignored,
     )
     status_url = request.build_absolute_uri(
         reverse("fhir:export-status", kwargs={"export_id": job.public_id})
@@ -139,11 +158,98 @@ def export_kickoff(request: StaffRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
+@fhir_refusals
+@staff_required(Permission.DATA_EXPORT)
+def export_kickoff(request: StaffRequest) -> HttpResponse:
+    return _kick_off(request, level=ExportLevel.SYSTEM)
+
+
+@require_http_methods(["GET", "POST"])
+@fhir_refusals
+@staff_required(Permission.DATA_EXPORT)
+def patient_export_kickoff(request: StaffRequest) -> HttpResponse:
+    return _kick_off(request, level=ExportLevel.PATIENT)
+
+
+@require_http_methods(["GET", "POST"])
+@fhir_refusals
+@staff_required(Permission.DATA_EXPORT)
+def group_export_kickoff(request: StaffRequest, group_id: str) -> HttpResponse:
+    location = _group_location(request, group_id)
+    if location is None:
+        return _not_found("No such Group in this clinic.")
+    return _kick_off(request, level=ExportLevel.GROUP, group=location)
+
+
+def _group_location(request: StaffRequest, group_id: str) -> Location | None:
+    """The location whose patients make the Group; None (a 404) for another clinic's."""
+    try:
+        return get_location_for(membership=request.membership, public_id=group_id)
+    except Http404:
+        return None
+
+
+def _export_job(request: StaffRequest, export_id: str) -> ExportJob | None:
+    try:
+        return get_export_for(membership=request.membership, public_id=export_id)
+    except Http404:
+        return None
+
+
 @require_GET
+@fhir_refusals
+@staff_required(Permission.CLINICAL_VIEW)
+def group_read(request: StaffRequest, group_id: str) -> HttpResponse:
+    """A Group is a location's patients (taut.interop.fhir.bulk_query); its members listed."""
+    location = _group_location(request, group_id)
+    if location is None:
+        return _not_found("No such Group in this clinic.")
+    members = [
+        str(p) for p in group_patients(location).order_by("pk").values_list("public_id", flat=True)
+    ]
+    audit_record(
+        request=request,
+        actor=request.user,
+        clinic=location.clinic,
+        action=Action.VIEW,
+        object_type="fhir_group",
+        object_id=str(location.public_id),
+        detail={"members": len(members)},
+    )
+    return fhir_response(group_resource(location, members))
+
+
+def _not_found(message: str) -> HttpResponse:
+    return fhir_response(operation_outcome(message, code="not-found"), status=404)
+
+
+@require_http_methods(["GET", "DELETE"])
 @fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
-    job = get_export_for(membership=request.membership, public_id=export_id)
+    job = _export_job(request, export_id)
+    if job is None:
+        return _not_found("No such export in this clinic.")
+    if job.status == ExportStatus.CANCELLED:
+        return _not_found("This export was cancelled.")
+    if request.method == "DELETE":
+        bulk.export_cancel(request=request, job=job)
+        return fhir_response(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    {
+                        "severity": "information",
+                        "code": "informational",
+                        "diagnostics": "The export was cancelled and its files removed.",
+                    }
+                ],
+            },
+            status=202,
+        )
+    if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        job = bulk.export_fail_dead(job, now=clock.now())
     if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         response = HttpResponse(status=202)
         response["X-Progress"] = str(job.get_status_display())
@@ -152,14 +258,20 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
     if job.status == ExportStatus.FAILED:
-        return fhir_response(operation_outcome(f"The export failed: {job.error}"), status=500)
+        return fhir_response(
+            operation_outcome(f"The export failed: {job.error}", code="exception"), status=500
+        )
+    return _manifest_response(request, job)
 
+
+def _manifest_response(request: StaffRequest, job: ExportJob) -> HttpResponse:
     def file_url(kind: str) -> str:
         return request.build_absolute_uri(
             reverse("fhir:export-file", kwargs={"export_id": job.public_id, "resource_type": kind})
         )
 
     assert job.finished_at is not None  # noqa: S101 - a done job always has one
+    expires = bulk.export_expires_at(job)
     response = HttpResponse(
         json.dumps(
             export_manifest(
@@ -167,11 +279,11 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
                 request_url=job.request_url,
                 files=job.files,
                 file_url=file_url,
+                expires=expires,
             )
         ),
         content_type="application/json",
     )
-    expires = bulk.export_expires_at(job)
     if expires is not None:  # the Bulk Data specification's way of saying when files go
         response["Expires"] = http_date(expires.timestamp())
     return response
@@ -192,12 +304,19 @@ def _gone(job: ExportJob) -> HttpResponse:
 @fhir_refusals
 @staff_required(Permission.DATA_EXPORT)
 def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
-    job = get_export_for(membership=request.membership, public_id=export_id)
+    job = _export_job(request, export_id)
+    if job is None:
+        return _not_found("No such export in this clinic.")
+    if job.status == ExportStatus.CANCELLED:
+        return _not_found("This export was cancelled.")
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
-    file = export_file_for(
-        ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
-    )
+    try:
+        file = export_file_for(
+            ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
+        )
+    except Http404 as missing:
+        return _not_found(str(missing))
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
         file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name

@@ -14,6 +14,13 @@ class ExportStatus(models.TextChoices):
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
     EXPIRED = "expired", "Removed"  # files deleted after the stated lifetime (TAUT_EXPORT_HOURS)
+    CANCELLED = "cancelled", "Cancelled"  # DELETE on the status URL; its files are removed
+
+
+class ExportLevel(models.TextChoices):
+    SYSTEM = "system", "Whole clinic"
+    PATIENT = "patient", "All patients"
+    GROUP = "group", "Patients of a location"
 
 
 class ExportJob(models.Model):
@@ -35,6 +42,19 @@ class ExportJob(models.Model):
     files = models.JSONField(default=list, blank=True)
     resource_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The kick-off's parameters: which export, of which types, changed since when.
+    level = models.CharField(max_length=10, choices=ExportLevel.choices, default=ExportLevel.SYSTEM)
+    group = models.ForeignKey(
+        "clinics.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    types = models.JSONField(default=list, blank=True)  # empty: every type of the level
+    since = models.DateTimeField(null=True, blank=True)
+    # What the export tells the client beside its files (parameters ignored under
+    # Prefer: handling=lenient, types exported in full under _since): the manifest's error file.
+    notes = models.JSONField(default=list, blank=True)
+    # The worker touches it as it writes; a running job whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     objects = ScopedManager()
 

@@ -14,28 +14,30 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.http import HttpRequest
-from django_tasks import task
+from django.db import router, transaction
+from django.http import Http404, HttpRequest
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_record
-from taut.clinics.models import Clinic, Membership
-from taut.interop.fhir.collect import RESOURCE_TYPES, clinic_resources
-from taut.interop.models import ExportJob, ExportStatus
+from taut.clinics.models import Clinic, Location, Membership
+from taut.interop.fhir.bulk_params import types_for
+from taut.interop.fhir.bulk_query import export_resources, group_patients, since_notes
+from taut.interop.fhir.collect import RESOURCE_TYPES
+from taut.interop.models import ExportJob, ExportLevel, ExportStatus
+from taut.patients.models import Patient
 from taut.replica import replica_reads
 
-
-class ExportError(Exception):
-    """An export request the rules refuse (for example an unknown resource type)."""
+HEARTBEAT_EVERY = 500  # resources written between two heartbeats
 
 
 def export_root(clinic: Clinic) -> Path:
@@ -149,28 +151,32 @@ class NdjsonWriter:
         ]
 
 
-def parse_types(value: str) -> list[str]:
-    """The `_type` parameter: a comma-separated list of the types Taut exports."""
-    wanted = [part.strip() for part in value.split(",") if part.strip()]
-    unknown = [kind for kind in wanted if kind not in RESOURCE_TYPES]
-    if unknown:
-        raise ExportError(
-            f"Taut does not export {', '.join(unknown)}; it exports {', '.join(RESOURCE_TYPES)}."
-        )
-    return wanted
-
-
 @transaction.atomic
 def export_request(
-    *, request: HttpRequest | None, membership: Membership, request_url: str, types: list[str]
+    *,
+    request: HttpRequest | None,
+    membership: Membership,
+    request_url: str,
+    types: list[str],
+    level: str = ExportLevel.SYSTEM,
+    group: Location | None = None,
+    since: datetime | None = None,
+    ignored: list[str] | None = None,
 ) -> ExportJob:
+    """Queue an export; the worker writes it once this transaction commits."""
     exports_prune(now=clock.now())
+    wanted = types or list(types_for(level))
+    notes = [f"Ignored (Prefer: handling=lenient): {item}" for item in ignored or []]
     job = ExportJob.objects.create(
         clinic=membership.clinic,
         requested_by=membership.user,
         requested_at=clock.now(),
         request_url=request_url[:500],
-        files=[{"type": kind} for kind in types],  # the filter, replaced by the manifest
+        level=level,
+        group=group,
+        types=wanted,
+        since=since,
+        notes=notes + since_notes(since, wanted),
     )
     audit_record(
         request=request,
@@ -179,30 +185,91 @@ def export_request(
         action=Action.EXPORT,
         object_type="fhir_export",
         object_id=str(job.public_id),
-        detail={"types": types or "all"},
+        detail={
+            "types": types or "all",
+            "level": level,
+            "group": str(group.public_id) if group else None,
+            "since": since.isoformat() if since else None,
+        },
     )
-    transaction.on_commit(lambda: run_bulk_export.enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _enqueue(job_id: int) -> None:
+    result = run_bulk_export.enqueue(job_id)
+    # Kept so that the status can tell a task the worker gave up on (marked failed).
+    ExportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+class ExportCancelled(Exception):
+    """The client cancelled the export while the worker was writing it."""
+
+
+def _job_resources(job: ExportJob) -> Iterator[dict[str, Any]]:
+    patients = None
+    if job.level == ExportLevel.PATIENT:
+        patients = Patient.objects.for_clinic(job.clinic)
+    elif job.level == ExportLevel.GROUP:
+        assert job.group is not None  # noqa: S101 - a group export always names one
+        patients = group_patients(job.group)
+    return export_resources(
+        job.clinic,
+        types=list(job.types or types_for(job.level)),
+        since=job.since,
+        patients=patients,
+    )
+
+
+def _beating(job: ExportJob, resources: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Pass the resources on; every HEARTBEAT_EVERY, say the worker is alive and stop if the
+    export was cancelled meanwhile."""
+    primary = router.db_for_write(ExportJob)
+    for number, resource in enumerate(resources, start=1):
+        if number % HEARTBEAT_EVERY == 0:
+            _heartbeat(job, primary)
+        yield resource
+
+
+def _heartbeat(job: ExportJob, database: str) -> None:
+    rows = ExportJob.objects.using(database).filter(pk=job.pk)
+    if rows.filter(status=ExportStatus.CANCELLED).exists():
+        raise ExportCancelled
+    rows.update(heartbeat_at=clock.now())
+
+
+def _notes_outcome(notes: list[str]) -> dict[str, Any]:
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {"severity": "information", "code": "informational", "diagnostics": note}
+            for note in notes
+        ],
+    }
 
 
 def export_run(job: ExportJob) -> ExportJob:
     """Write the files of a queued job; the job ends done or failed, never half-way."""
-    wanted = {entry["type"] for entry in job.files}
-    job.status, job.started_at, job.error = ExportStatus.RUNNING, clock.now(), ""
-    job.save(update_fields=["status", "started_at", "error"])
+    now = clock.now()
+    job.status, job.started_at, job.heartbeat_at, job.error = ExportStatus.RUNNING, now, now, ""
+    job.save(update_fields=["status", "started_at", "heartbeat_at", "error"])
     final = export_directory(job)
     partial = final.with_name(final.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     writer = NdjsonWriter(partial)
     try:
         with replica_reads():  # a long read of the whole clinic: the replica's, where there is one
-            resources = clinic_resources(job.clinic)
-            if wanted:
-                resources = (r for r in resources if r["resourceType"] in wanted)
-            count = writer.write_all(resources)
+            count = writer.write_all(_beating(job, _job_resources(job)))
+        if job.notes:
+            writer.write(_notes_outcome(job.notes))
         files = writer.close()
         shutil.rmtree(final, ignore_errors=True)
         partial.rename(final)
+    except ExportCancelled:
+        writer.close()
+        shutil.rmtree(partial, ignore_errors=True)
+        job.refresh_from_db()
+        return job
     except Exception as error:
         writer.close()
         shutil.rmtree(partial, ignore_errors=True)
@@ -210,9 +277,20 @@ def export_run(job: ExportJob) -> ExportJob:
         job.finished_at = clock.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
-    job.status, job.files, job.resource_count = ExportStatus.DONE, files, count
-    job.finished_at = clock.now()
-    job.save(update_fields=["status", "files", "resource_count", "finished_at"])
+    updated = ExportJob.objects.filter(pk=job.pk).exclude(status=ExportStatus.CANCELLED)
+    finished = clock.now()
+    if not updated.update(
+        status=ExportStatus.DONE, files=files, resource_count=count, finished_at=finished
+    ):
+        shutil.rmtree(final, ignore_errors=True)  # cancelled while the files were closed
+        job.refresh_from_db()
+        return job
+    job.status, job.files, job.resource_count, job.finished_at = (
+        ExportStatus.DONE,
+        files,
+        count,
+        finished,
+    )
     audit_record(
         request=None,
         actor=job.requested_by,
@@ -225,9 +303,79 @@ def export_run(job: ExportJob) -> ExportJob:
     return job
 
 
+@transaction.atomic
+def export_cancel(*, request: HttpRequest | None, job: ExportJob) -> ExportJob:
+    """DELETE on the status URL: stop the export (the worker sees it) and remove its files."""
+    job = ExportJob.objects.select_for_update().select_related("clinic").get(pk=job.pk)
+    if job.status in (ExportStatus.CANCELLED, ExportStatus.EXPIRED):
+        raise Http404("This export was cancelled or its files removed.")
+    final = export_directory(job)
+    shutil.rmtree(final, ignore_errors=True)
+    job.status, job.finished_at = ExportStatus.CANCELLED, job.finished_at or clock.now()
+    job.save(update_fields=["status", "finished_at"])
+    audit_record(
+        request=request,
+        actor=getattr(request, "user", None),
+        clinic=job.clinic,
+        action=Action.UPDATE,
+        object_type="fhir_export",
+        object_id=str(job.public_id),
+        detail={"cancelled": True},
+    )
+    return job
+
+
+def stall_limit() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "TAUT_EXPORT_STALL_MINUTES", 10)))
+
+
+def export_death(job: ExportJob, *, now: datetime) -> str:
+    """Why a queued or running export will never finish, or "" while it may still."""
+    if job.status == ExportStatus.RUNNING:
+        beat = job.heartbeat_at or job.started_at
+        if beat is not None and now - beat > stall_limit():
+            minutes = int(stall_limit().total_seconds() // 60)
+            return f"The export's worker stopped: no progress for more than {minutes} minutes."
+    if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and job.task_id:
+        try:
+            result = run_bulk_export.get_result(job.task_id)
+        except TaskResultDoesNotExist:
+            return "The export's task is gone from the queue."
+        if result.status == TaskResultStatus.FAILED:
+            return "The export's task failed in the worker."
+    return ""
+
+
+@transaction.atomic
+def export_fail_dead(job: ExportJob, *, now: datetime) -> ExportJob:
+    """Mark an export whose worker died as failed (so it is never "running" forever)."""
+    job = ExportJob.objects.select_for_update().select_related("clinic").get(pk=job.pk)
+    reason = export_death(job, now=now)
+    if not reason:
+        return job
+    final = export_directory(job)
+    shutil.rmtree(final.with_name(final.name + ".partial"), ignore_errors=True)
+    job.status, job.error, job.finished_at = ExportStatus.FAILED, reason, now
+    job.save(update_fields=["status", "error", "finished_at"])
+    audit_record(
+        request=None,
+        actor=None,
+        clinic=job.clinic,
+        action=Action.UPDATE,
+        object_type="fhir_export",
+        object_id=str(job.public_id),
+        detail={"failed": reason},
+    )
+    return job
+
+
 @task()
 def run_bulk_export(job_id: int) -> str:
-    job = ExportJob.objects.select_related("clinic", "requested_by").filter(pk=job_id).first()
+    job = (
+        ExportJob.objects.select_related("clinic", "requested_by", "group")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or job.status != ExportStatus.QUEUED:
         return "skipped"
     done = export_run(job)

@@ -30,6 +30,7 @@ from taut.scheduling.models import Appointment, CarePlan
 from taut.screening.models import Intake
 
 BATCH = 2000
+CONSENT_BATCH = 100
 # The order of the bulk export's files and of an $everything bundle.
 RESOURCE_TYPES = (
     "Organization",
@@ -105,7 +106,9 @@ def session_resources(
                 organization_id=organization_id,
             )
             yield fhir.encounter_resource(session, refs)
-            for entry in entries.get(session.pk, ()):
+            needled = entries.get(session.pk, ())
+            procedures = tuple(fhir.derived_id("needling-entry", entry.pk) for entry in needled)
+            for entry in needled:
                 yield fhir.procedure_resource(entry, refs, lot_number=entry.lot.lot_number)
             for measure in measures.get(session.pk, ()):
                 yield fhir.observation_resource(measure, refs)
@@ -114,11 +117,11 @@ def session_resources(
                     yield answers
             for event in events.get(session.pk, ()):
                 yield fhir.adverse_event_resource(
-                    event, refs, recorder_id=users[event.recorded_by_id]
+                    event, refs, recorder_id=users[event.recorded_by_id], procedure_ids=procedures
                 )
             for late in late_events.get(session.pk, ()):
                 yield fhir.late_adverse_event_resource(
-                    late, refs, recorder_id=users[late.recorded_by_id]
+                    late, refs, recorder_id=users[late.recorded_by_id], procedure_ids=procedures
                 )
 
 
@@ -142,8 +145,9 @@ def consent_resources(
     consents: Any, *, patient_ids: dict[int, str], organization_id: str, clinic: Clinic
 ) -> Iterator[fhir.Resource]:
     documents = {d.pk: d for d in ConsentDocument.objects.for_clinic(clinic)}
-    # The frozen PDF and the signature are not part of the FHIR Consent: leave them unread.
-    for batch in _batches(consents.defer("pdf", "signature_svg")):
+    # The frozen PDF travels as the Consent's attachment (smaller batches: each holds PDFs);
+    # the signature drawing is inside it, so leave that unread.
+    for batch in _batches(consents.defer("signature_svg"), size=CONSENT_BATCH):
         for consent in batch:
             yield fhir.consent_resource(
                 consent,

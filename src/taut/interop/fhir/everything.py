@@ -35,19 +35,33 @@ def searchset_bundle(resources: list[Resource], *, base_url: str, timestamp: dat
 
 
 def export_manifest(
-    *, transaction_time: datetime, request_url: str, files: list[dict[str, Any]], file_url: Any
+    *,
+    transaction_time: datetime,
+    request_url: str,
+    files: list[dict[str, Any]],
+    file_url: Any,
+    expires: datetime | None = None,
 ) -> dict[str, Any]:
-    """The Bulk Data status answer once complete; `file_url(type)` gives each file's address."""
-    return {
+    """The Bulk Data status answer once complete; `file_url(type)` gives each file's address.
+    The OperationOutcome file (notes: ignored parameters, `_since` limits) is the `error` list."""
+
+    def entries(errors: bool) -> list[dict[str, Any]]:
+        return [
+            {"type": entry["type"], "url": file_url(entry["type"]), "count": entry["count"]}
+            for entry in files
+            if (entry["type"] == "OperationOutcome") == errors
+        ]
+
+    manifest: dict[str, Any] = {
         "transactionTime": _instant(transaction_time),
         "request": request_url,
         "requiresAccessToken": True,
-        "output": [
-            {"type": entry["type"], "url": file_url(entry["type"]), "count": entry["count"]}
-            for entry in files
-        ],
-        "error": [],
+        "output": entries(errors=False),
+        "error": entries(errors=True),
     }
+    if expires is not None:
+        manifest["extension"] = {"expires": _instant(expires)}
+    return manifest
 
 
 def refusal_outcome(refusal: Refused) -> Resource:

@@ -10,21 +10,35 @@ Every mapper's output validates against `fhir.resources.R4B` (tests/interop/test
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from taut.clinical import icd10
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinical.wording import side_word
 from taut.interop.fhir.codes import (
     ACT_CODE,
+    AE_OUTCOME,
+    AE_SERIOUSNESS,
+    AE_SEVERITIES,
+    AE_SEVERITY,
     CONSENT_SCOPE,
+    CPT,
+    ICD10CM,
+    IDENTIFIER_TYPE,
     LATERALITY_EXTENSION,
     OBSERVATION_CATEGORY,
+    US_CORE_PATIENT,
     UUID_SYSTEM,
     coded,
+    quantity,
 )
 
 Resource = dict[str, Any]
@@ -125,7 +139,29 @@ def location_resource(location: Any, *, organization_id: str) -> Resource:
     )
 
 
+def mrn_system(organization_id: str) -> str:
+    """The clinic's namespace for its medical record numbers: stable, one per clinic."""
+    return f"urn:uuid:{organization_id}"
+
+
+def _mrn(patient: Any, organization_id: str) -> dict[str, Any]:
+    """Taut's medical record number is the patient's public id, within the clinic's namespace."""
+    return {
+        "use": "usual",
+        "type": {
+            "coding": [
+                {"system": IDENTIFIER_TYPE, "code": "MR", "display": "Medical record number"}
+            ],
+            "text": "Medical record number",
+        },
+        "system": mrn_system(organization_id),
+        "value": str(patient.public_id),
+    }
+
+
 def patient_resource(patient: Any, *, organization_id: str) -> Resource:
+    """US Core Patient: identifier (system and value), a name with a family name (Taut requires
+    one), gender (always set: "unknown" when not stated) are the profile's required elements."""
     name: dict[str, Any] = {"use": "official", "family": patient.family_name}
     if patient.given_name:
         name["given"] = patient.given_name.split()
@@ -133,7 +169,8 @@ def patient_resource(patient: Any, *, organization_id: str) -> Resource:
         {
             "resourceType": "Patient",
             "id": str(patient.public_id),
-            "identifier": [_uuid_identifier(patient.public_id)],
+            "meta": {"profile": [US_CORE_PATIENT]},
+            "identifier": [_mrn(patient, organization_id), _uuid_identifier(patient.public_id)],
             "active": patient.archived_at is None,
             "name": [name],
             "gender": GENDERS.get(patient.sex, "unknown"),
@@ -193,6 +230,12 @@ class SessionRefs:
     organization_id: str
     started_at: datetime
     signed: bool
+    cpt: tuple[tuple[str, str], ...] = ()  # (code, description) billed for the session
+
+
+def _billed_codes(session: Any) -> tuple[tuple[str, str], ...]:
+    codes = (getattr(session, "billing", None) or {}).get("codes", [])
+    return tuple((str(c["code"]), str(c.get("description", ""))) for c in codes if c.get("code"))
 
 
 def session_refs(
@@ -205,13 +248,60 @@ def session_refs(
         organization_id=organization_id,
         started_at=session.started_at,
         signed=session.status == "signed",
+        cpt=_billed_codes(session),
     )
+
+
+_ICD10_TOKEN = re.compile(r"\b[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def icd10_codings(text: str) -> list[dict[str, str]]:
+    """The ICD-10-CM codes written in a diagnosis text ("M79.1 Myalgia; M54.2 Cervicalgia"),
+    each checked against the shipped code set; words and unknown codes stay in the text."""
+    codings: list[dict[str, str]] = []
+    for token in _ICD10_TOKEN.findall(text.upper()):
+        try:
+            found = icd10.describe(token)
+        except icd10.Icd10Error:
+            continue
+        coding = {"system": ICD10CM, "code": found.code, "display": found.description}
+        if coding not in codings:
+            codings.append(coding)
+    return codings
+
+
+def _diagnoses(session: Any, refs: SessionRefs) -> tuple[list[Resource], Resource | None]:
+    """The session's diagnosis as a contained Condition (ICD-10-CM coded) and its reasonCode."""
+    text = (session.diagnosis_codes or "").strip()
+    if not text:
+        return [], None
+    codings = icd10_codings(text)
+    concept = {"coding": codings, "text": text} if codings else {"text": text}
+    condition = {
+        "resourceType": "Condition",
+        "id": "diagnosis",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "encounter-diagnosis",
+                        "display": "Encounter Diagnosis",
+                    }
+                ]
+            }
+        ],
+        "code": concept,
+        "subject": ref("Patient", refs.patient_id),
+    }
+    return [condition], concept
 
 
 def encounter_resource(session: Any, refs: SessionRefs) -> Resource:
     period: dict[str, str] = {"start": _instant(session.started_at)}
     if session.signed_at is not None:
         period["end"] = _instant(session.signed_at)
+    contained, reason = _diagnoses(session, refs)
     return _with(
         {
             "resourceType": "Encounter",
@@ -225,7 +315,9 @@ def encounter_resource(session: Any, refs: SessionRefs) -> Resource:
             "period": period,
             "serviceProvider": ref("Organization", refs.organization_id),
         },
-        reasonCode=[{"text": session.diagnosis_codes}] if session.diagnosis_codes else [],
+        contained=contained,
+        reasonCode=[reason] if reason else [],
+        diagnosis=[{"condition": {"reference": "#diagnosis"}, "rank": 1}] if contained else [],
     )
 
 
@@ -268,6 +360,18 @@ def _entry_note(entry: Any) -> str:
     return "; ".join(parts)
 
 
+def _procedure_code(entry: Any, refs: SessionRefs) -> dict[str, Any]:
+    """The CPT code the session was billed with (20560 / 20561, by its count of muscles) beside
+    the text; an unsigned session is not billed yet and has the text only."""
+    concept: dict[str, Any] = {"text": f"Dry needling ({_technique_name(entry.technique)})"}
+    if refs.cpt:
+        concept["coding"] = [
+            _with({"system": CPT, "code": code}, display=description)
+            for code, description in refs.cpt
+        ]
+    return concept
+
+
 def procedure_resource(entry: Any, refs: SessionRefs, *, lot_number: str = "") -> Resource:
     """One muscle needled on one side: bodySite carries the muscle (text) and the laterality."""
     side = side_word(entry.side) or entry.side
@@ -280,7 +384,7 @@ def procedure_resource(entry: Any, refs: SessionRefs, *, lot_number: str = "") -
         "resourceType": "Procedure",
         "id": derived_id("needling-entry", entry.pk),
         "status": "completed" if refs.signed else "in-progress",
-        "code": {"text": f"Dry needling ({_technique_name(entry.technique)})"},
+        "code": _procedure_code(entry, refs),
         "subject": ref("Patient", refs.patient_id),
         "encounter": ref("Encounter", refs.encounter_id),
         "performedDateTime": _instant(refs.started_at),
@@ -317,7 +421,7 @@ def observation_resource(measure: Any, refs: SessionRefs) -> Resource:
             "encounter": ref("Encounter", refs.encounter_id),
             "effectiveDateTime": _instant(measure.recorded_at),
             "performer": [ref("Practitioner", refs.practitioner_id)],
-            "valueQuantity": {"value": _number(measure.score), "unit": measure.unit},
+            "valueQuantity": quantity(_number(measure.score), measure.unit),
             "note": [{"text": f"Taken {TIMING_TEXT.get(measure.timing, measure.timing)}."}],
         },
         bodySite={"text": measure.site} if measure.site else None,
@@ -348,32 +452,72 @@ def instrument_response_resource(measure: Any, refs: SessionRefs) -> Resource | 
     }
 
 
-def adverse_event_resource(event: Any, refs: SessionRefs, *, recorder_id: str) -> Resource:
+def _severity(severity: str) -> dict[str, Any]:
+    code = AE_SEVERITIES.get(severity)
+    if code is None:
+        raise ValueError(f"unknown adverse event severity {severity!r}")
+    return {
+        "coding": [{"system": AE_SEVERITY, "code": code[0], "display": code[1]}],
+        "text": severity,
+    }
+
+
+def _narrative(*paragraphs: str) -> dict[str, str]:
+    body = "".join(f"<p>{html.escape(text)}</p>" for text in paragraphs if text)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
+def adverse_event_resource(
+    event: Any, refs: SessionRefs, *, recorder_id: str, procedure_ids: tuple[str, ...] = ()
+) -> Resource:
+    """R4's required bindings: actuality, severity (mild / moderate / severe), outcome (Taut
+    records what was done, not how it ended: "unknown"); the suspects are the needling
+    Procedures."""
     try:
         label = load_knowledge().adverse_event(event.event).label
     except UnknownIdError:
         label = event.event.replace("_", " ")
-    return {
-        "resourceType": "AdverseEvent",
-        "id": derived_id("adverse-event", event.pk),
-        "actuality": "actual",
-        "event": {"text": label},
-        "subject": ref("Patient", refs.patient_id),
-        "encounter": ref("Encounter", refs.encounter_id),
-        "date": _instant(event.recorded_at),
-        "recorder": ref("Practitioner", recorder_id),
-        # Taut's severity classes (mild / significant / serious, after White et al.) are not
-        # the FHIR severity codes (mild / moderate / severe), so they travel as text.
-        "severity": {"text": event.severity},
-        "outcome": {"text": event.action_taken[:1000]},
-        "suspectEntity": [{"instance": ref("Encounter", refs.encounter_id)}],
-    }
+    serious = event.severity == "serious"
+    return _with(
+        {
+            "resourceType": "AdverseEvent",
+            "id": derived_id("adverse-event", event.pk),
+            "text": _narrative(
+                label, f"Severity: {event.severity}.", f"Action taken: {event.action_taken}"
+            ),
+            "actuality": "actual",
+            "event": {"text": label},
+            "subject": ref("Patient", refs.patient_id),
+            "encounter": ref("Encounter", refs.encounter_id),
+            "date": _instant(event.recorded_at),
+            "recorder": ref("Practitioner", recorder_id),
+            "seriousness": {
+                "coding": [
+                    {
+                        "system": AE_SERIOUSNESS,
+                        "code": "serious" if serious else "non-serious",
+                        "display": "Serious" if serious else "Non-serious",
+                    }
+                ]
+            },
+            "severity": _severity(event.severity),
+            "outcome": {
+                "coding": [{"system": AE_OUTCOME, "code": "unknown", "display": "Unknown"}],
+                "text": "Not recorded",
+            },
+        },
+        suspectEntity=[{"instance": ref("Procedure", pid)} for pid in procedure_ids],
+    )
 
 
-def late_adverse_event_resource(event: Any, refs: SessionRefs, *, recorder_id: str) -> Resource:
+def late_adverse_event_resource(
+    event: Any, refs: SessionRefs, *, recorder_id: str, procedure_ids: tuple[str, ...] = ()
+) -> Resource:
     """An event the patient reported after the note was signed: dated the day it was reported,
     recorded when it was written down, with what the patient said."""
-    resource = adverse_event_resource(event, refs, recorder_id=recorder_id)
+    resource = adverse_event_resource(
+        event, refs, recorder_id=recorder_id, procedure_ids=procedure_ids
+    )
     resource["id"] = derived_id("late-adverse-event", event.pk)
     resource["date"] = event.reported_on.isoformat()
     resource["recordedDate"] = _instant(event.recorded_at)
@@ -441,6 +585,17 @@ def intake_response_resource(
     return resource
 
 
+def pdf_attachment(pdf: bytes, *, title: str) -> dict[str, Any]:
+    """The signed PDF itself; Attachment.hash is the base64 of its SHA-1, as FHIR defines it."""
+    return {
+        "contentType": "application/pdf",
+        "data": base64.b64encode(pdf).decode("ascii"),
+        "size": len(pdf),
+        "hash": base64.b64encode(hashlib.sha1(pdf).digest()).decode("ascii"),  # noqa: S324
+        "title": title,
+    }
+
+
 def consent_resource(
     consent: Any, *, patient_id: str, organization_id: str, document: Any
 ) -> Resource:
@@ -460,10 +615,10 @@ def consent_resource(
         "dateTime": _instant(consent.signed_at),
         "performer": [ref("Patient", patient_id)],
         "organization": [ref("Organization", organization_id)],
-        "sourceAttachment": {
-            "contentType": "application/pdf",
-            "title": f"{document.title}, version {document.version} (SHA-256 {consent.pdf_sha256})",
-        },
+        "sourceAttachment": pdf_attachment(
+            bytes(consent.pdf),
+            title=f"{document.title}, version {document.version} (SHA-256 {consent.pdf_sha256})",
+        ),
         "policyRule": {"text": f"{document.title}, version {document.version}"},
         "provision": provision,
     }
