@@ -11,8 +11,9 @@ from django.shortcuts import render
 from taut import clock
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.patients.models import Patient
-from taut.patients.selectors import patient_get_for_view
+from taut.patients.selectors import patient_read_for
 from taut.scheduling.selectors import appointments_of_patient, care_plan_active
 from taut.screening.gate import gate_for_patient, gate_records_for
 
@@ -34,11 +35,7 @@ def patient_pathway(*, patient: Patient) -> dict[str, Any]:
 
 @staff_required(Permission.PATIENT_VIEW)
 def patient_detail(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_get_for_view(
-        request=request,
-        membership=request.membership,
-        public_id=patient_id,
-    )
+    patient = patient_read_for(ctx=AuditContext.from_request(request), public_id=patient_id)
     return render(
         request, "patients/detail.html", {"patient": patient, **patient_pathway(patient=patient)}
     )
