@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "taut.screening",
     "taut.consent",
     "taut.charting",
+    "taut.files",
     "taut.portal",
     "taut.scheduling",
     "taut.messaging",

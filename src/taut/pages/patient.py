@@ -12,6 +12,9 @@ from taut import clock
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.common.context import AuditContext
+from taut.files.forms import UploadForm
+from taut.files.models import FileStatus
+from taut.files.selectors import files_of_patient
 from taut.patients.models import Patient
 from taut.patients.selectors import patient_read_for
 from taut.scheduling.selectors import appointments_of_patient, care_plan_active
@@ -30,6 +33,16 @@ def patient_pathway(*, patient: Patient) -> dict[str, Any]:
         ),
         "appointments": appointments_of_patient(patient=patient, now=clock.now()),
         "care_plan": care_plan_active(patient=patient),
+        **_files_summary(patient),
+    }
+
+
+def _files_summary(patient: Patient) -> dict[str, Any]:
+    files = files_of_patient(patient=patient)
+    return {
+        "files": [f for f in files if f.status == FileStatus.IN_RECORD],
+        "files_awaiting": sum(f.status == FileStatus.AWAITING_REVIEW for f in files),
+        "file_upload_form": UploadForm(),
     }
 
 
