@@ -42,7 +42,7 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "care",
-        ("charting", "screening", "consent", "messaging", "education"),
+        ("charting", "screening", "consent", "messaging", "education", "files"),
         peers=(("charting", ("screening", "consent")), ("screening", ("consent",))),
     ),
     Layer("people", ("patients", "accounts")),

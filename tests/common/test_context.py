@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, override_settings
 
 from taut.clinics.models import Membership
@@ -53,3 +55,13 @@ def test_an_audit_entry_written_with_a_context_names_its_actor_and_address(world
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.actor == world.owner_a and stored.ip_address == "192.0.2.7"
     assert stored.actor_label == world.owner_a.get_username()
+
+
+def test_a_context_without_a_membership_is_refused_a_staff_read() -> None:
+    with pytest.raises(PermissionDenied):
+        _ = AuditContext.system().member
+
+
+def test_a_context_with_a_membership_reads_under_it() -> None:
+    membership = object()
+    assert AuditContext(actor=None, membership=membership).member is membership

@@ -210,3 +210,45 @@ def test_a_file_that_is_not_a_backup_is_refused(transactional_db: None, tmp_path
         call_command("restore", str(stray))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("restore", str(tmp_path / "missing.tar.gz"))
+
+
+def test_patients_files_travel_with_the_backup_and_come_back_checked(
+    transactional_db: None, tmp_path: Path, settings: Any
+) -> None:
+    from taut.files import storage
+
+    settings.TAUT_PATIENT_FILES_DIR = tmp_path / "files"
+    name = "7/0b8f4e2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b"
+    storage.store(name, b"%PDF-1.4 a letter")
+    storage.store(name.replace("0b8f", "1b8f"), b"an image")
+    (tmp_path / "files" / "7" / "left-by-a-crash.partial").write_bytes(b"half")
+    archive = tmp_path / "with-files.tar.gz"
+    manifest = backup.backup_create(archive)
+    assert [kept["name"] for kept in manifest.files] == [name, name.replace("0b8f", "1b8f")]
+    storage.discard(name)
+    call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    assert storage.read(name) == b"%PDF-1.4 a letter"
+
+
+def test_a_backup_whose_patient_file_was_altered_is_refused(
+    transactional_db: None, tmp_path: Path, settings: Any
+) -> None:
+    from taut.files import storage
+
+    settings.TAUT_PATIENT_FILES_DIR = tmp_path / "files"
+    name = "7/0b8f4e2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b"
+    storage.store(name, b"original")
+    good = tmp_path / "good.tar.gz"
+    manifest = backup.backup_create(good)
+    forged = tmp_path / "forged.tar.gz"
+    with tarfile.open(forged, "w:gz") as archive:
+        for member, data in (
+            ("manifest.json", json.dumps(manifest.__dict__).encode()),
+            (manifest.payload, _payload_of(good, manifest.payload)),
+            ("patient-files/" + name, b"altered"),
+        ):
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    with pytest.raises(backup.BackupError, match="does not match its SHA-256"):
+        backup.backup_read(forged, tmp_path)

@@ -61,14 +61,22 @@ def audit_record(
 
 
 def audit_patient_read(
-    *, request: HttpRequest, patient: Any, object_type: str, object_id: str = ""
+    *,
+    ctx: AuditContext | None = None,
+    request: HttpRequest | None = None,
+    patient: Any,
+    object_type: str,
+    object_id: str = "",
+    action: Action = Action.VIEW,
 ) -> AuditEntry:
-    """Record that the signed-in user looked at part of a patient's record."""
+    """Record that someone looked at (or exported) part of a patient's record. Selectors pass
+    `ctx`; `request` is the older form a few portal views still use."""
     return audit_record(
+        ctx=ctx,
         request=request,
-        actor=request.user,
+        actor=request.user if ctx is None and request is not None else None,
         clinic=patient.clinic,
-        action=Action.VIEW,
+        action=action,
         object_type=object_type,
         object_id=object_id or str(patient.public_id),
         detail={"patient": str(patient.public_id)},

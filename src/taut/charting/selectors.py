@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404
 
+from taut.audit.services import audit_patient_read
 from taut.charting.mapping import core_entry, muscle_label, plan_of
 from taut.charting.models import (
     NeedleLot,
@@ -20,6 +21,7 @@ from taut.clinical.knowledge import load_knowledge
 from taut.clinical.referral import UnknownRegionError, rank_muscles
 from taut.clinical.safety import EntryCheck, entry_check, needling_warnings, reconcile_needles
 from taut.clinics.models import Clinic, Membership
+from taut.common.context import AuditContext
 from taut.patients.models import Patient
 
 
@@ -27,6 +29,17 @@ def get_session_for(
     *, membership: Membership, patient: Patient, public_id: uuid.UUID | str
 ) -> TreatmentSession:
     return session_of_patient(patient=patient, public_id=public_id, clinic_id=membership.clinic_id)
+
+
+def session_read_for(
+    *, ctx: AuditContext, patient: Patient, public_id: uuid.UUID | str
+) -> TreatmentSession:
+    """A session of the patient, for a member to read its note; the read is audited."""
+    session = get_session_for(membership=ctx.member, patient=patient, public_id=public_id)
+    audit_patient_read(
+        ctx=ctx, patient=patient, object_type="treatment_session", object_id=str(session.public_id)
+    )
+    return session
 
 
 def session_of_patient(

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.services import audit_patient_read
 from taut.charting import classify, services
 from taut.charting.bodychart import chart_context
 from taut.charting.documents import DOCUMENTS, pdf_response
@@ -34,6 +33,7 @@ from taut.charting.selectors import (
     get_session_for,
     needling_overview,
     session_overview,
+    session_read_for,
     sessions_for,
     suggestions_for,
     usable_lots,
@@ -45,7 +45,7 @@ from taut.common import events
 from taut.common.context import AuditContext
 from taut.common.refusal_pages import show_refusal
 from taut.common.refusals import Refused
-from taut.patients.selectors import get_patient_for
+from taut.patients.selectors import get_patient_for, patient_read_for
 
 
 def _session(
@@ -123,8 +123,9 @@ def _needling_response(
 
 @staff_required(Permission.CLINICAL_VIEW)
 def session_list(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="treatment_sessions")
+    patient = patient_read_for(
+        ctx=AuditContext.from_request(request), public_id=patient_id, reading="treatment_sessions"
+    )
     return render(
         request,
         "charting/session_list.html",
@@ -159,12 +160,9 @@ def session_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 def session_page(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
 ) -> HttpResponse:
-    session = _session(request, patient_id, session_id)
-    audit_patient_read(
-        request=request,
-        patient=session.patient,
-        object_type="treatment_session",
-        object_id=str(session.public_id),
+    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    session = session_read_for(
+        ctx=AuditContext.from_request(request), patient=patient, public_id=session_id
     )
     return _page(request, session)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "taut.screening",
     "taut.consent",
     "taut.charting",
+    "taut.files",
     "taut.portal",
     "taut.scheduling",
     "taut.messaging",
@@ -243,6 +244,9 @@ TAUT_SMS_BACKEND = env_str(
 # FHIR bulk-export files (patient data at rest outside the database) are deleted this many hours
 # after the export finished; the status answer's Expires header and the export page say when.
 TAUT_EXPORT_HOURS = env_int("TAUT_EXPORT_HOURS", 72)
+# Patients' files (referral letters, imaging reports): outside the static and media roots, served
+# only through the files app's access check; `taut backup` carries them beside the database.
+TAUT_PATIENT_FILES_DIR = Path(env_str("TAUT_PATIENT_FILES_DIR", str(VAR_DIR / "patient-files")))
 # Where patients reach this site; used for links in emails and calendar files.
 TAUT_BASE_URL = env_str("TAUT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -13,3 +13,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Patients' files of one test process, apart from the others' and from a developer's own.
+TAUT_PATIENT_FILES_DIR = VAR_DIR / f"patient-files-{os.getpid()}"  # noqa: F405

@@ -65,7 +65,7 @@ def _opened(content: bytes) -> Image.Image:
             # library (WeasyPrint) lets Pillow load truncated images; it needs a fresh open after.
             image.verify()
             image = Image.open(io.BytesIO(content))
-            with _truncated_images_refused():
+            with truncated_images_refused():
                 image.load()
     except LogoError:
         raise
@@ -80,7 +80,7 @@ _TRUNCATION_SETTING = threading.Lock()
 
 
 @contextmanager
-def _truncated_images_refused() -> Iterator[None]:
+def truncated_images_refused() -> Iterator[None]:
     """Load strictly: WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, under which a
     cut-off JPEG decodes as grey and verify() does not check JPEG data, so lift it for this load."""
     with _TRUNCATION_SETTING:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from taut.common.proxies import client_ip
@@ -46,3 +47,11 @@ class AuditContext:
     def clinic(self) -> Any | None:
         """The clinic a staff member acts in; None for the portal, visitors and the system."""
         return self.membership.clinic if self.membership is not None else None
+
+    @property
+    def member(self) -> Any:
+        """The membership a staff read acts under. Reaching a staff read without one (the portal,
+        the system) is refused rather than read without the clinic's scope."""
+        if self.membership is None:
+            raise PermissionDenied("Only a member of the clinic may read this.")
+        return self.membership

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.common.context import AuditContext
@@ -27,7 +26,7 @@ from taut.consent.selectors import (
     get_document_for,
 )
 from taut.consent.signing import sign_page
-from taut.patients.selectors import get_patient_for
+from taut.patients.selectors import get_patient_for, patient_read_for
 
 
 @staff_required(Permission.CONSENT_MANAGE)
@@ -122,8 +121,9 @@ def section_edit(request: StaffRequest, document_id: uuid.UUID, section: str) ->
 
 @staff_required(Permission.CONSENT_TAKE)
 def patient_consents(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="consents")
+    patient = patient_read_for(
+        ctx=AuditContext.from_request(request), public_id=patient_id, reading="consents"
+    )
     return render(
         request,
         "consent/patient_consents.html",

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from taut import clock
 from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.audit.services import audit_patient_read, audit_record
 from taut.charting.models import SessionStatus, TreatmentSession
 from taut.clinical.diary import DiaryContent, diary_open, load_diary
 from taut.clinical.knowledge import load_knowledge
@@ -218,6 +218,15 @@ def red_flag_alerts_for(*, ctx: AuditContext, clinic: Clinic) -> AlertLists:
         detail={"open": len(lists.open), "closed": len(lists.closed)},
     )
     return lists
+
+
+def alert_read_for(*, ctx: AuditContext, public_id: uuid.UUID | str) -> RedFlagAlert:
+    """A red-flag alert of the member's clinic, to read; the read is audited."""
+    alert = get_alert_for(membership=ctx.member, public_id=public_id)
+    audit_patient_read(
+        ctx=ctx, patient=alert.patient, object_type="red_flag_alert", object_id=str(alert.public_id)
+    )
+    return alert
 
 
 def get_alert_for(*, membership: Membership, public_id: uuid.UUID | str) -> RedFlagAlert:

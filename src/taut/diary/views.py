@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.common.context import AuditContext
@@ -19,6 +18,7 @@ from taut.diary.models import RedFlagAlert
 from taut.diary.selectors import (
     alert_event_prefill,
     alert_flags,
+    alert_read_for,
     entry_answers,
     event_label,
     get_alert_for,
@@ -56,13 +56,7 @@ def _alert_page(
 
 @staff_required(Permission.CLINICAL_VIEW)
 def alert_detail(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
-    alert = get_alert_for(membership=request.membership, public_id=alert_id)
-    audit_patient_read(
-        request=request,
-        patient=alert.patient,
-        object_type="red_flag_alert",
-        object_id=str(alert.public_id),
-    )
+    alert = alert_read_for(ctx=AuditContext.from_request(request), public_id=alert_id)
     return _alert_page(request, alert, CloseAlertForm(initial=alert_event_prefill(alert)))
 
 

@@ -16,12 +16,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,13 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from taut import clock
 from taut.clinical.wording import with_article
+from taut.files import storage as patient_files
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PAYLOADS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+FILES_PREFIX = "patient-files/"
+_FILE_NAME = re.compile(r"^\d+/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Tables whose rows mean "this database is in use": restoring over them needs --force.
 OCCUPIED_TABLES = ("clinics_clinic", "accounts_user", "patients_patient")
 
@@ -54,6 +58,9 @@ class Manifest:
     sha256: str
     size: int
     schema: dict[str, list[str]]
+    # Patients' files kept beside the database (name under patient-files/, size, SHA-256);
+    # absent from backups made before Taut kept files.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> bytes:
         return json.dumps(self.__dict__, indent=2, sort_keys=True).encode()
@@ -159,6 +166,7 @@ def backup_create(target: Path, *, using: str = "default") -> Manifest:
             sha256=_sha256(payload),
             size=payload.stat().st_size,
             schema=applied_schema(using),
+            files=_kept_files(),
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
@@ -168,8 +176,52 @@ def backup_create(target: Path, *, using: str = "default") -> Manifest:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
             archive.add(payload, arcname=payload.name)
+            for kept in manifest.files:
+                archive.add(
+                    patient_files.path_of(kept["name"]), arcname=FILES_PREFIX + kept["name"]
+                )
         partial.replace(target)
     return manifest
+
+
+def _kept_files() -> list[dict[str, Any]]:
+    root = patient_files.files_root()
+    if not root.is_dir():
+        return []
+    kept = []
+    for path in sorted(root.glob("*/*")):
+        name = path.relative_to(root).as_posix()
+        if path.is_file() and _FILE_NAME.match(name):  # not a .partial left by a crash
+            kept.append({"name": name, "size": path.stat().st_size, "sha256": _sha256(path)})
+    return kept
+
+
+def _read_files(archive: tarfile.TarFile, manifest: Manifest, scratch: Path) -> None:
+    """Extract the patients' files the manifest lists, each checked by name and hash."""
+    for kept in manifest.files:
+        name = str(kept.get("name", ""))
+        if not _FILE_NAME.match(name):
+            raise BackupError(f"The backup lists a file with an unexpected name: {name!r}.")
+        member = archive.extractfile(FILES_PREFIX + name)
+        if member is None:
+            raise BackupError(f"The backup is incomplete: the patient file {name} is missing.")
+        target = scratch / "patient-files" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            shutil.copyfileobj(member, out)
+        if _sha256(target) != kept.get("sha256"):
+            raise BackupError(
+                f"The backup is corrupted: the patient file {name} does not match its SHA-256."
+            )
+
+
+def _restore_files(scratch: Path) -> None:
+    extracted = scratch / "patient-files"
+    if not extracted.is_dir():
+        return
+    for path in sorted(extracted.glob("*/*")):
+        name = path.relative_to(extracted).as_posix()
+        patient_files.store(name, path.read_bytes())
 
 
 def backup_read(source: Path, scratch: Path) -> tuple[Manifest, Path]:
@@ -189,6 +241,9 @@ def backup_read(source: Path, scratch: Path) -> tuple[Manifest, Path]:
             payload = scratch / manifest.payload
             with payload.open("wb") as out:
                 shutil.copyfileobj(member, out)
+            _read_files(archive, manifest, scratch)
+    except KeyError:
+        raise BackupError(f"{source} is incomplete: a patient file is missing.") from None
     except (tarfile.TarError, EOFError, OSError, json.JSONDecodeError, TypeError) as broken:
         raise BackupError(f"{source} is corrupted or not a Taut backup ({broken}).") from None
     if manifest.format_version != FORMAT_VERSION:
@@ -283,4 +338,5 @@ def backup_restore(source: Path, *, using: str = "default", force: bool = False)
         else:
             connection.close()
             load_postgresql(connection.settings_dict, payload)
+        _restore_files(Path(scratch))
     return manifest

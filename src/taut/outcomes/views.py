@@ -10,15 +10,16 @@ from django.shortcuts import render
 
 from taut import clock
 from taut.audit.models import Action
-from taut.audit.services import audit_patient_read, audit_record
 from taut.clinical.course import EPISODE_GAP_DAYS, TIMING_NOTE
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.outcomes.documents import pdf_response
 from taut.outcomes.forms import DashboardFilterForm
-from taut.outcomes.selectors import clinic_dashboard, patient_course
-from taut.outcomes.tables import TABLE_KEYS, csv_bytes, dashboard_tables
-from taut.patients.selectors import get_patient_for
+from taut.outcomes.selectors import patient_course
+from taut.outcomes.selectors.dashboard_page import dashboard_page_for, dashboard_table_for
+from taut.outcomes.tables import TABLE_KEYS, csv_bytes
+from taut.patients.selectors import patient_read_for
 from taut.replica import reads_from_replica
 from taut.scheduling.selectors import care_plan_active
 
@@ -36,8 +37,9 @@ def _plan_numbers(patient: Any) -> patient_course.PlanNumbers | None:
 
 @staff_required(Permission.CLINICAL_VIEW)
 def patient_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="outcomes")
+    patient = patient_read_for(
+        ctx=AuditContext.from_request(request), public_id=patient_id, reading="outcomes"
+    )
     outcomes = patient_course.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     return render(
         request,
@@ -47,15 +49,11 @@ def patient_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 
 def _document(request: StaffRequest, patient_id: uuid.UUID, kind: str) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=patient.clinic,
+    patient = patient_read_for(
+        ctx=AuditContext.from_request(request),
+        public_id=patient_id,
+        reading=f"outcomes_{kind}_pdf",
         action=Action.EXPORT,
-        object_type=f"outcomes_{kind}_pdf",
-        object_id=str(patient.public_id),
-        detail={"patient": str(patient.public_id)},
     )
     outcomes = patient_course.patient_outcomes(patient=patient, plan=_plan_numbers(patient))
     today = clock.today_in(patient.clinic.zone)
@@ -87,32 +85,18 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "outcomes/dashboard.html", {"form": form}, status=400)
     filters = form.filters()
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=clinic,
-        action=Action.VIEW,
-        object_type="outcomes_dashboard",
-        object_id="",
-        detail=filters.describe(),
+    page = dashboard_page_for(
+        ctx=AuditContext.from_request(request), clinic=clinic, filters=filters
     )
-    summary = clinic_dashboard.summary(clinic, filters)
-    tables = dashboard_tables(
-        clinic,
-        filters,
-        keys=tuple(k for k in TABLE_KEYS if k not in ("events", "severity")),
-        summary=summary,
-    )
-    rates = clinic_dashboard.adverse_event_rates(clinic, filters, treatments=summary["sessions"])
     return render(
         request,
         "outcomes/dashboard.html",
         {
             "form": form,
             "filters": filters,
-            "summary": summary,
-            "tables": tables,
-            "rates": rates,
+            "summary": page.summary,
+            "tables": page.tables,
+            "rates": page.rates,
             "query": request.GET.urlencode(),
             "rule_note": patient_course.RULE_NOTE,
             "episode_gap_days": EPISODE_GAP_DAYS,
@@ -130,16 +114,9 @@ def dashboard_csv(request: StaffRequest, table: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse("Invalid filters: " + form.errors.as_text(), status=400)
     filters = form.filters()
-    audit_record(
-        request=request,
-        actor=request.user,
-        clinic=clinic,
-        action=Action.EXPORT,
-        object_type="outcomes_dashboard_csv",
-        object_id=table,
-        detail=filters.describe(),
+    chosen = dashboard_table_for(
+        ctx=AuditContext.from_request(request), clinic=clinic, filters=filters, table=table
     )
-    chosen = dashboard_tables(clinic, filters, keys=(table,))[table]
     response = HttpResponse(csv_bytes(chosen), content_type="text/csv; charset=utf-8")
     name = f"{clinic.slug}-{table}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

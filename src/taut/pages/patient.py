@@ -11,8 +11,12 @@ from django.shortcuts import render
 from taut import clock
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
+from taut.files.forms import UploadForm
+from taut.files.models import FileStatus
+from taut.files.selectors import files_of_patient
 from taut.patients.models import Patient
-from taut.patients.selectors import patient_get_for_view
+from taut.patients.selectors import patient_read_for
 from taut.scheduling.selectors import appointments_of_patient, care_plan_active
 from taut.screening.gate import gate_for_patient, gate_records_for
 
@@ -29,16 +33,22 @@ def patient_pathway(*, patient: Patient) -> dict[str, Any]:
         ),
         "appointments": appointments_of_patient(patient=patient, now=clock.now()),
         "care_plan": care_plan_active(patient=patient),
+        **_files_summary(patient),
+    }
+
+
+def _files_summary(patient: Patient) -> dict[str, Any]:
+    files = files_of_patient(patient=patient)
+    return {
+        "files": [f for f in files if f.status == FileStatus.IN_RECORD],
+        "files_awaiting": sum(f.status == FileStatus.AWAITING_REVIEW for f in files),
+        "file_upload_form": UploadForm(),
     }
 
 
 @staff_required(Permission.PATIENT_VIEW)
 def patient_detail(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_get_for_view(
-        request=request,
-        membership=request.membership,
-        public_id=patient_id,
-    )
+    patient = patient_read_for(ctx=AuditContext.from_request(request), public_id=patient_id)
     return render(
         request, "patients/detail.html", {"patient": patient, **patient_pathway(patient=patient)}
     )

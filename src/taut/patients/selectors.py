@@ -13,8 +13,9 @@ from django.db.models.functions import Collate
 from django.http import Http404, HttpRequest
 
 from taut.audit.models import Action
-from taut.audit.services import audit_record
+from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.models import Membership
+from taut.common.context import AuditContext
 from taut.patients.models import Patient
 from taut.patients.normalise import name_key, phone_digits
 
@@ -32,19 +33,18 @@ def get_patient_for(*, membership: Membership, public_id: uuid.UUID | str) -> Pa
     return patient
 
 
-def patient_get_for_view(
-    *, request: HttpRequest | None, membership: Membership, public_id: uuid.UUID | str
+def patient_read_for(
+    *,
+    ctx: AuditContext,
+    public_id: uuid.UUID | str,
+    reading: str = "patient",
+    action: Action = Action.VIEW,
 ) -> Patient:
-    """Fetch a patient to show their record; the read is audited."""
-    patient = get_patient_for(membership=membership, public_id=public_id)
-    audit_record(
-        request=request,
-        actor=membership.user,
-        clinic=membership.clinic,
-        action=Action.VIEW,
-        object_type="patient",
-        object_id=str(patient.public_id),
-    )
+    """The patient with this id in the acting member's clinic (404 otherwise), with the read of
+    `reading` (the part of the record a page shows, or a document it exports) audited. Views
+    reach a patient's record through here, so no view writes to the audit log itself."""
+    patient = get_patient_for(membership=ctx.member, public_id=public_id)
+    audit_patient_read(ctx=ctx, patient=patient, object_type=reading, action=action)
     return patient
 
 

@@ -9,15 +9,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
+from taut.common.context import AuditContext
 from taut.keyset import page_across
 from taut.patients import services
 from taut.patients.forms import PatientForm, PatientSearchForm
 from taut.patients.selectors import (
     SEARCH_LIMIT,
     get_patient_for,
+    patient_read_for,
     patient_search,
 )
 
@@ -70,12 +71,13 @@ def patient_create(request: StaffRequest) -> HttpResponse:
 
 @staff_required(Permission.PATIENT_EDIT)
 def patient_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
+    if request.method == "GET":
+        patient = patient_read_for(ctx=AuditContext.from_request(request), public_id=patient_id)
+    else:
+        patient = get_patient_for(membership=request.membership, public_id=patient_id)
     if patient.is_archived:
         messages.error(request, "This patient is archived; restore the record before editing it.")
         return redirect("patients:detail", patient_id=patient.public_id)
-    if request.method == "GET":
-        audit_patient_read(request=request, patient=patient, object_type="patient")
     form = PatientForm(request.POST or None, instance=patient, today=_today(request))
     if request.method == "POST" and form.is_valid():
         services.patient_update(

@@ -6,7 +6,9 @@ import uuid
 
 from django.http import Http404
 
+from taut.audit.services import audit_patient_read
 from taut.clinics.models import Membership
+from taut.common.context import AuditContext
 from taut.patients.models import Patient
 from taut.screening.models import Intake, ScreeningRecord
 
@@ -40,6 +42,25 @@ def get_intake_for(
     if intake is None:
         raise Http404("No such intake for this patient.")
     return intake
+
+
+def intake_read_for(*, ctx: AuditContext, patient: Patient, public_id: uuid.UUID | str) -> Intake:
+    """One intake of the patient, for a member to read; the read is audited."""
+    intake = get_intake_for(membership=ctx.member, patient=patient, public_id=public_id)
+    audit_patient_read(
+        ctx=ctx, patient=patient, object_type="intake", object_id=str(intake.public_id)
+    )
+    return intake
+
+
+def screening_latest_read(*, ctx: AuditContext, patient: Patient) -> ScreeningRecord | None:
+    """The latest screening, for a member to read; the read (when there is one) is audited."""
+    record = screening_latest(patient=patient)
+    if record is not None:
+        audit_patient_read(
+            ctx=ctx, patient=patient, object_type="screening", object_id=str(record.public_id)
+        )
+    return record
 
 
 def screening_latest(*, patient: Patient) -> ScreeningRecord | None:

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
-from taut.patients.selectors import get_patient_for
+from taut.common.context import AuditContext
+from taut.patients.selectors import get_patient_for, patient_read_for
 from taut.screening import services
 from taut.screening.gate import gate_for_patient
 from taut.screening.intake_form import IntakeForm
@@ -19,11 +19,11 @@ from taut.screening.intake_page import intake_form_for, intake_form_submit
 from taut.screening.models import IntakeChannel
 from taut.screening.presentation import grouped_findings
 from taut.screening.selectors import (
-    get_intake_for,
     get_screening_for,
     intake_latest,
+    intake_read_for,
     intakes_for,
-    screening_latest,
+    screening_latest_read,
 )
 
 
@@ -48,8 +48,9 @@ def intake_take(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 @staff_required(Permission.CLINICAL_VIEW)
 def intake_history(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="intake_history")
+    patient = patient_read_for(
+        ctx=AuditContext.from_request(request), public_id=patient_id, reading="intake_history"
+    )
     return render(
         request,
         "screening/intake_history.html",
@@ -62,9 +63,8 @@ def intake_detail(
     request: StaffRequest, patient_id: uuid.UUID, intake_id: uuid.UUID
 ) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    intake = get_intake_for(membership=request.membership, patient=patient, public_id=intake_id)
-    audit_patient_read(
-        request=request, patient=patient, object_type="intake", object_id=str(intake.public_id)
+    intake = intake_read_for(
+        ctx=AuditContext.from_request(request), patient=patient, public_id=intake_id
     )
     form = IntakeForm(for_staff=True, initial_facts=intake.facts)
     return render(
@@ -77,14 +77,7 @@ def intake_detail(
 @staff_required(Permission.CLINICAL_VIEW)
 def screening_view(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    record = screening_latest(patient=patient)
-    if record is not None:
-        audit_patient_read(
-            request=request,
-            patient=patient,
-            object_type="screening",
-            object_id=str(record.public_id),
-        )
+    record = screening_latest_read(ctx=AuditContext.from_request(request), patient=patient)
     today = clock.today_in(patient.clinic.zone)
     return render(
         request,

@@ -23,7 +23,9 @@ from taut.charting.models import (
 )
 from taut.clinics.models import Clinic, Location, Membership
 from taut.consent.models import Consent, ConsentDocument
+from taut.files.models import PatientFile
 from taut.interop.fhir import resources as fhir
+from taut.interop.fhir.documents import document_resources
 from taut.interop.fhir.scheduling import appointment_resources, care_plan_resources
 from taut.patients.models import Patient
 from taut.scheduling.models import Appointment, CarePlan
@@ -45,6 +47,7 @@ RESOURCE_TYPES = (
     "AdverseEvent",
     "Appointment",
     "CarePlan",
+    "DocumentReference",
 )
 
 
@@ -200,6 +203,7 @@ def clinic_resources(clinic: Clinic) -> Iterator[fhir.Resource]:
         Appointment.objects.for_clinic(clinic), patient_ids=patient_ids
     )
     yield from care_plan_resources(CarePlan.objects.for_clinic(clinic), patient_ids=patient_ids)
+    yield from document_resources(PatientFile.objects.for_clinic(clinic), patient_ids=patient_ids)
 
 
 def patient_everything(patient: Patient) -> list[fhir.Resource]:
@@ -231,6 +235,10 @@ def patient_everything(patient: Patient) -> list[fhir.Resource]:
         ),
         *appointment_resources(appointments, patient_ids={patient.pk: patient_id}),
         *care_plan_resources(plans, patient_ids={patient.pk: patient_id}),
+        *document_resources(
+            PatientFile.objects.for_clinic(clinic).filter(patient=patient),
+            patient_ids={patient.pk: patient_id},
+        ),
     ]
     clinicians = set(sessions.values_list("clinician_id", flat=True))
     clinicians |= set(appointments.values_list("practitioner_id", flat=True))
