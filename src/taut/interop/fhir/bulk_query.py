@@ -25,8 +25,10 @@ from django.db.models import Q
 from taut.charting.models import TreatmentSession
 from taut.clinics.models import Clinic, Location
 from taut.consent.models import Consent
+from taut.files.models import PatientFile
 from taut.interop.fhir import collect
 from taut.interop.fhir import resources as fhir
+from taut.interop.fhir.documents import document_resources
 from taut.interop.fhir.scheduling import appointment_resources, care_plan_resources
 from taut.patients.models import Patient
 from taut.scheduling.models import Appointment, CarePlan, CarePlanStatus
@@ -133,6 +135,7 @@ def _records(clinic: Clinic, patients: Any) -> dict[str, Any]:
         "sessions": TreatmentSession.objects.for_clinic(clinic).filter(patient__in=mine),
         "appointments": Appointment.objects.for_clinic(clinic).filter(patient__in=mine),
         "plans": CarePlan.objects.for_clinic(clinic).filter(patient__in=mine),
+        "files": PatientFile.objects.for_clinic(clinic).filter(patient__in=mine),
         "clinic": clinic,
     }
 
@@ -178,6 +181,11 @@ def _record_resources(
         if since is not None:
             plans = plans.filter(_care_plan_since(since))
         yield from care_plan_resources(plans, patient_ids=patient_ids)
+    if "DocumentReference" in wanted:
+        files = records["files"]
+        if since is not None:
+            files = files.filter(Q(uploaded_at__gte=since) | Q(reviewed_at__gte=since))
+        yield from document_resources(files, patient_ids=patient_ids)
 
 
 def _filtered(resources: Iterator[fhir.Resource], wanted: set[str]) -> Iterator[fhir.Resource]:
