@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from taut.clinic import views
+from taut.interop import smart_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +25,8 @@ urlpatterns = [
     path("billing/", include("taut.billing.urls")),
     path("interop/", include("taut.interop.urls")),
     path("fhir/r4/", include("taut.interop.fhir_urls")),
+    # SMART's discovery document also at the server root, where some clients look first.
+    path(".well-known/smart-configuration", smart_views.smart_configuration),
     path("", include("taut.api.urls")),
 ]
 

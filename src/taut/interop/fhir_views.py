@@ -1,8 +1,8 @@
 """FHIR R4 endpoints: Patient/$everything and Bulk Data $export (kick-off, status, files).
 
-Authentication is the staff session for now (CLINICAL_VIEW for $everything, DATA_EXPORT for
-$export); the views only need `request.membership`, so a bearer-token middleware that sets it can
-serve API clients later without touching them.
+Every view goes through `fhir_access` (a staff session, an API token or a SMART backend access
+token; CLINICAL_VIEW for $everything, DATA_EXPORT for $export). A backend client's system scopes
+narrow what it gets: $everything holds only the types it may read, and an export only those.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from taut import clock
 from taut.audit.services import audit_patient_read
-from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
-from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.interop.fhir import bulk
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
@@ -32,6 +30,7 @@ from taut.interop.fhir.everything import (
     refusal_outcome,
     searchset_bundle,
 )
+from taut.interop.fhir_access import FhirRequest, fhir_access, forbidden, readable_types
 from taut.interop.models import ExportJob, ExportStatus
 from taut.interop.selectors import export_file_for, get_export_for
 from taut.patients.selectors import get_patient_for
@@ -58,12 +57,13 @@ def fhir_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpResponse:
+@fhir_access(Permission.CLINICAL_VIEW, "Patient")
+def patient_everything_view(request: FhirRequest, patient_id: str) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="fhir_everything")
+    audit_patient_read(ctx=request.fhir_ctx, patient=patient, object_type="fhir_everything")
+    allowed = set(readable_types(request, RESOURCE_TYPES))
     bundle = searchset_bundle(
-        patient_everything(patient),
+        [r for r in patient_everything(patient) if r["resourceType"] in allowed],
         base_url=request.build_absolute_uri(reverse("fhir:base")),
         timestamp=clock.now(),
     )
@@ -72,8 +72,8 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def base(request: StaffRequest) -> HttpResponse:
+@fhir_access(Permission.CLINICAL_VIEW)
+def base(request: FhirRequest) -> HttpResponse:
     """The base URL references resolve against; it lists what Taut serves."""
     return fhir_response(
         {
@@ -105,8 +105,8 @@ def base(request: StaffRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_kickoff(request: StaffRequest) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_kickoff(request: FhirRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     output_format = params.get("_outputFormat", "")
     if output_format and output_format not in NDJSON_FORMATS:
@@ -125,11 +125,22 @@ def export_kickoff(request: StaffRequest) -> HttpResponse:
         types = bulk.parse_types(params.get("_type", ""))
     except bulk.ExportError as refused:
         return fhir_response(operation_outcome(str(refused), code="not-supported"), status=400)
+    if request.fhir_grants is not None:  # a backend client exports what its scopes read
+        unscoped = [kind for kind in types if not request.fhir_grants.allows(kind, "r")]
+        if unscoped:
+            return forbidden(f"This token's scopes do not allow reading {', '.join(unscoped)}.")
+        types = types or readable_types(request, RESOURCE_TYPES)
+        if not types:
+            return forbidden("This token's scopes read none of the types Taut exports.")
+        if len(types) == len(RESOURCE_TYPES):
+            types = []  # everything, as a person's export without _type
     job = bulk.export_request(
         request=request,
         membership=request.membership,
         request_url=request.build_absolute_uri(),
         types=types,
+        ctx=request.fhir_ctx,
+        client=request.fhir_client,
     )
     status_url = request.build_absolute_uri(
         reverse("fhir:export-status", kwargs={"export_id": job.public_id})
@@ -141,8 +152,8 @@ def export_kickoff(request: StaffRequest) -> HttpResponse:
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_status(request: FhirRequest, export_id: str) -> HttpResponse:
     job = get_export_for(membership=request.membership, public_id=export_id)
     if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         response = HttpResponse(status=202)
@@ -190,15 +201,24 @@ def _gone(job: ExportJob) -> HttpResponse:
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_file(request: FhirRequest, export_id: str, resource_type: str) -> HttpResponse:
+    if request.fhir_grants is not None and not request.fhir_grants.allows(resource_type, "r"):
+        return forbidden(f"This token's scopes do not allow reading {resource_type}.")
     job = get_export_for(membership=request.membership, public_id=export_id)
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
-    file = export_file_for(
-        ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
-    )
+    file = export_file_for(ctx=request.fhir_ctx, job=job, resource_type=resource_type)
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
         file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name
+    )
+
+
+@fhir_refusals
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other path under the FHIR base: an OperationOutcome, not the HTML 404 page."""
+    return fhir_response(
+        operation_outcome(f"Taut serves no FHIR endpoint at {request.path}.", code="not-found"),
+        status=404,
     )

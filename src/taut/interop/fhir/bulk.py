@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -26,9 +26,12 @@ from django.http import HttpRequest
 from django_tasks import task
 
 from taut import clock
+from taut.api.models import BackendClient
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.clinics.access import ClinicAccess
 from taut.clinics.models import Clinic, Membership
+from taut.common.context import AuditContext
 from taut.interop.fhir.collect import RESOURCE_TYPES, clinic_resources
 from taut.interop.models import ExportJob, ExportStatus
 from taut.replica import replica_reads
@@ -162,19 +165,29 @@ def parse_types(value: str) -> list[str]:
 
 @transaction.atomic
 def export_request(
-    *, request: HttpRequest | None, membership: Membership, request_url: str, types: list[str]
+    *,
+    request: HttpRequest | None,
+    membership: ClinicAccess,
+    request_url: str,
+    types: list[str],
+    ctx: AuditContext | None = None,
+    client: BackendClient | None = None,
 ) -> ExportJob:
+    """Queue an export for a staff member, or (`client`, with its `ctx`) a registered machine."""
     exports_prune(now=clock.now())
+    person = None if client is not None else cast(Membership, membership).user
     job = ExportJob.objects.create(
         clinic=membership.clinic,
-        requested_by=membership.user,
+        requested_by=person,
+        requested_by_client=client,
         requested_at=clock.now(),
         request_url=request_url[:500],
         files=[{"type": kind} for kind in types],  # the filter, replaced by the manifest
     )
     audit_record(
+        ctx=ctx,
         request=request,
-        actor=membership.user,
+        actor=person,
         clinic=membership.clinic,
         action=Action.EXPORT,
         object_type="fhir_export",
@@ -214,8 +227,7 @@ def export_run(job: ExportJob) -> ExportJob:
     job.finished_at = clock.now()
     job.save(update_fields=["status", "files", "resource_count", "finished_at"])
     audit_record(
-        request=None,
-        actor=job.requested_by,
+        ctx=AuditContext(actor=job.requested_by, agent=_agent(job)),
         clinic=job.clinic,
         action=Action.EXPORT,
         object_type="fhir_export",
@@ -225,9 +237,18 @@ def export_run(job: ExportJob) -> ExportJob:
     return job
 
 
+def _agent(job: ExportJob) -> str:
+    client = job.requested_by_client
+    return client.audit_label if client is not None else ""
+
+
 @task()
 def run_bulk_export(job_id: int) -> str:
-    job = ExportJob.objects.select_related("clinic", "requested_by").filter(pk=job_id).first()
+    job = (
+        ExportJob.objects.select_related("clinic", "requested_by", "requested_by_client")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or job.status != ExportStatus.QUEUED:
         return "skipped"
     done = export_run(job)
