@@ -220,7 +220,8 @@ def test_an_unauthenticated_request_gets_401_json_not_a_login_redirect(world: Wo
         response = Client().get(path)
         _outcome(response, 401)
         assert response["WWW-Authenticate"].startswith("Bearer")
-    _outcome(Client().get("/fhir/r4/Nothing/here"), 404)
+    for elsewhere in ("/fhir/r4/Nothing/here", "/fhir/", "/fhir/r3/Patient"):
+        _outcome(Client().get(elsewhere), 404)
 
 
 def test_a_bad_bearer_is_refused_with_an_operation_outcome(world: World) -> None:

@@ -1,7 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from taut.clinic import views
-from taut.interop import smart_views
+from taut.interop import fhir_views, smart_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("billing/", include("taut.billing.urls")),
     path("interop/", include("taut.interop.urls")),
     path("fhir/r4/", include("taut.interop.fhir_urls")),
+    # Any other /fhir address answers an OperationOutcome too, never the HTML 404 page.
+    re_path(r"^fhir(?P<path>/.*)?$", fhir_views.not_found),
     # SMART's discovery document also at the server root, where some clients look first.
     path(".well-known/smart-configuration", smart_views.smart_configuration),
     path("", include("taut.api.urls")),

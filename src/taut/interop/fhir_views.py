@@ -61,9 +61,13 @@ def fhir_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def patient_everything_view(request: FhirRequest, patient_id: str) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
     audit_patient_read(ctx=request.fhir_ctx, patient=patient, object_type="fhir_everything")
-    allowed = set(readable_types(request, RESOURCE_TYPES))
+    grants = request.fhir_grants  # a backend client sees only the types its scopes read
     bundle = searchset_bundle(
-        [r for r in patient_everything(patient) if r["resourceType"] in allowed],
+        [
+            r
+            for r in patient_everything(patient)
+            if grants is None or grants.allows(r["resourceType"])
+        ],
         base_url=request.build_absolute_uri(reverse("fhir:base")),
         timestamp=clock.now(),
     )
