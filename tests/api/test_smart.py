@@ -83,6 +83,8 @@ def test_public_rsa_and_p384_keys_are_accepted() -> None:
     [
         ("{not json", "not valid JSON"),
         ('{"keys": []}', "non-empty"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"keys": [{"kid": "a", "kty": "RSA"}]}', "'n' is required"),
         (_jwks({k: v for k, v in _rsa().items() if k != "kid"}), "no “kid”"),
         (_jwks({**_rsa(), "alg": "RS256"}), "alg RS256"),
         (_jwks(_rsa("a"), _rsa("a")), "share the kid"),

@@ -160,7 +160,8 @@ def test_the_grant_and_assertion_types_are_checked(world: World) -> None:
     _oauth_error(refused, 400, "unsupported_grant_type")
     refused = machine.request_token(client_assertion_type="urn:example:secret")
     _oauth_error(refused, 400, "invalid_request")
-    _oauth_error(machine.request_token(assertion="not-a-jwt"), 401, "invalid_client")
+    for junk in ("not-a-jwt", "e30." + "W" * 10_000 + ".x", "eyJhbGciOiJSUzM4NCJ9.W1tbXV1d.x"):
+        _oauth_error(machine.request_token(assertion=junk), 401, "invalid_client")
 
 
 def test_the_access_token_expires_after_five_minutes(world: World, clinic_clock: Any) -> None:

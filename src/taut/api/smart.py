@@ -28,6 +28,7 @@ ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)
 ASSERTION_MAX_LIFETIME = timedelta(minutes=5)  # SMART: exp no more than five minutes ahead
 CLOCK_LEEWAY = timedelta(seconds=60)  # the client's clock and ours may differ a little
 MIN_RSA_BITS = 2048
+MAX_ASSERTION_LENGTH = 8_192  # a signed JWT with five claims is well under 2 KB
 # What a machine may do, whatever its scopes: read records and export them. Never write.
 READ_INTERACTIONS = frozenset("rs")
 _V1 = {"read": "rs", "write": "cud", "*": "cruds"}
@@ -175,6 +176,8 @@ def public_jwks(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
         raise _jwks_refusal(f"not valid JSON ({bad.msg} at line {bad.lineno}).") from bad
+    except RecursionError as bad:
+        raise _jwks_refusal("nested too deeply to be a key set.") from bad
     keys = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(keys, list) or not keys:
         raise _jwks_refusal("expected an object with a non-empty “keys” list.")
@@ -183,7 +186,8 @@ def public_jwks(text: str) -> dict[str, Any]:
         try:
             kid = _check_key(key, number)
         except (JoseError, ValueError, TypeError) as bad:
-            raise _jwks_refusal(f"key {number} cannot be read as a public key ({bad}).") from bad
+            detail = str(bad) or "its members do not make a key"
+            raise _jwks_refusal(f"key {number} cannot be read as a public key ({detail}).") from bad
         if kid in kids:
             raise _jwks_refusal(f"two keys share the kid “{kid}”.")
         kids.append(kid)
@@ -208,10 +212,12 @@ class UnverifiedAssertion:
 
 
 def read_assertion(assertion: str) -> UnverifiedAssertion:
+    if len(assertion) > MAX_ASSERTION_LENGTH:
+        raise _invalid_client("client_assertion is too long to be a client assertion.")
     try:
         compact = jws.extract_compact(assertion.encode())
         claims = json.loads(compact.payload)
-    except (JoseError, ValueError, TypeError) as bad:
+    except (JoseError, ValueError, TypeError, RecursionError) as bad:
         raise _invalid_client("client_assertion is not a signed JWT.") from bad
     header = compact.protected
     if header.get("alg") not in ALGORITHMS:

@@ -89,6 +89,7 @@ class BackendClientForm(forms.Form):
     )
     jwks = forms.CharField(
         label="Public keys (JWKS)",
+        max_length=20_000,  # a few public keys; anything longer is not a key set
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text='The client\'s JSON Web Key Set: {"keys": [...]}, public keys only, each with '
         "a kid; RSA (RS384) or EC P-384 (ES384).",
