@@ -32,7 +32,7 @@ class Layer:
 # Top first. Each package imports only from layers below it, and from the peers listed.
 LAYERS: tuple[Layer, ...] = (
     Layer("project", ("clinic",)),
-    Layer("entry points", ("api", "interop", "demo", "cli")),
+    Layer("entry points", ("api", "interop", "demo", "cli"), peers=(("interop", ("api",)),)),
     Layer("pages across apps", ("pages", "portal")),
     Layer("money", ("billing",)),
     Layer(

@@ -136,6 +136,12 @@ def _payment_a(w: World) -> str:
 
 
 # How to fill each URL parameter with a record of clinic A.
+def _backend_client_a(w: World) -> str:
+    from tests.interop.smart_machine import Machine
+
+    return str(Machine().register(w.clinic_a, w.owner_a).public_id)
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
@@ -161,6 +167,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "diary_entry_id": lambda w: str(_diary_a(w).entry.public_id),
     "invoice_id": lambda w: str(_invoice_a(w).public_id),
     "ledger_entry_id": _payment_a,
+    "client_id": _backend_client_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {

@@ -13,7 +13,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# FHIR answers machines, never with a redirect: its views refuse an unfinished sign-in themselves
+# (taut.interop.fhir_access), with `second_factor_step`.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/fhir/", "/.well-known/")
 
 
 class TwoFactorMiddleware:
@@ -21,20 +23,22 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        redirect_to = self._required_step(request)
+        redirect_to = second_factor_step(request)
         if redirect_to and not request.path.startswith(EXEMPT_PREFIXES):
             return redirect(f"{reverse(redirect_to)}?next={request.get_full_path()}")
         return self.get_response(request)
 
-    def _required_step(self, request: HttpRequest) -> str | None:
-        user = request.user
-        membership = getattr(request, "membership", None)
-        if not user.is_authenticated or membership is None:
-            return None
-        if user.is_verified():  # type: ignore[attr-defined, union-attr]
-            return None
-        if user_has_device(user):
-            return "accounts:otp_verify"
-        if membership.clinic.require_staff_2fa:
-            return "accounts:otp_setup"
+
+def second_factor_step(request: HttpRequest) -> str | None:
+    """The page a signed-in staff member must pass before anything else, if any."""
+    user = request.user
+    membership = getattr(request, "membership", None)
+    if not user.is_authenticated or membership is None:
         return None
+    if user.is_verified():  # type: ignore[attr-defined, union-attr]
+        return None
+    if user_has_device(user):
+        return "accounts:otp_verify"
+    if membership.clinic.require_staff_2fa:
+        return "accounts:otp_setup"
+    return None

@@ -6,14 +6,17 @@ Tokens: owners see every token of the clinic, others their own.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taut.api.models import ApiToken
+from taut.api.backend import BackendAccess
+from taut.api.models import ApiToken, BackendAccessToken, BackendClient
+from taut.api.smart import Grants
+from taut.api.tokens import ACCESS_TOKEN_PREFIX, hash_secret
 from taut.charting.models import Measure, SessionAdverseEvent, TreatmentSession
 from taut.clinics.models import Membership
 from taut.clinics.roles import Permission
@@ -186,3 +189,37 @@ def get_consent_for_api(*, membership: Membership, public_id: uuid.UUID | str) -
     if consent is None:
         raise Http404("No such consent in this clinic.")
     return consent
+
+
+# SMART Backend Services: the clients an owner registered, and the tokens they were granted.
+
+
+def backend_clients_for(*, membership: Membership) -> QuerySet[BackendClient]:
+    return (
+        BackendClient.objects.for_clinic(membership.clinic_id)
+        .select_related("created_by", "revoked_by")
+        .order_by("revoked_at", "-created_at", "-pk")
+    )
+
+
+def get_backend_client_for(*, membership: Membership, public_id: uuid.UUID | str) -> BackendClient:
+    """A backend client of the owner's clinic, or 404 (also for another clinic's)."""
+    client = backend_clients_for(membership=membership).filter(public_id=public_id).first()
+    if client is None:
+        raise Http404("No such backend client.")
+    return client
+
+
+def backend_access_for(secret: str, *, now: datetime) -> BackendAccess | None:
+    """The access a presented SMART access token gives, or None if it is unknown, expired, or
+    its client was revoked since it was granted."""
+    if not secret.startswith(ACCESS_TOKEN_PREFIX):
+        return None
+    token = (
+        BackendAccessToken.objects.select_related("client__clinic")
+        .filter(token_hash=hash_secret(secret), expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.client.is_active:
+        return None
+    return BackendAccess(token=token, client=token.client, grants=Grants.of(token.scopes))

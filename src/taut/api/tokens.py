@@ -8,6 +8,8 @@ import secrets
 TOKEN_PREFIX = "taut"  # noqa: S105 - a public marker, not a secret
 PREFIX_BYTES = 4  # 8 hex characters, shown in lists and in the audit log
 SECRET_BYTES = 32  # 256 random bits
+# SMART access tokens: "." is not in token_urlsafe's alphabet, so they never look like the above.
+ACCESS_TOKEN_PREFIX = "smart."  # noqa: S105 - a public marker, not a secret
 
 
 def new_token() -> tuple[str, str, str]:
@@ -15,6 +17,12 @@ def new_token() -> tuple[str, str, str]:
     prefix = secrets.token_hex(PREFIX_BYTES)
     secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
     return prefix, secret, hash_secret(secret)
+
+
+def new_access_token() -> tuple[str, str]:
+    """A fresh SMART access token: (secret to hand out once, hash to store)."""
+    secret = f"{ACCESS_TOKEN_PREFIX}{secrets.token_urlsafe(SECRET_BYTES)}"
+    return secret, hash_secret(secret)
 
 
 def hash_secret(secret: str) -> str:

@@ -42,14 +42,16 @@ def audit_record(
     database queues the entry for the sealer (`taut.audit.sealing`), which chains it later.
 
     New code passes `ctx` (who acts and from where); `request`/`actor` are the older form."""
+    agent = ""
     if ctx is not None:
-        actor, address = ctx.actor, ctx.client_address
+        actor, address, agent = ctx.actor, ctx.client_address, ctx.agent
     else:
         address = client_ip(request)
+    label = actor.get_username() if actor is not None else agent
     fields: dict[str, Any] = {
         "clinic_id": clinic.pk if clinic is not None else None,
         "actor_id": actor.pk if actor is not None else None,
-        "actor_label": _storable(actor.get_username())[:200] if actor is not None else "",
+        "actor_label": _storable(label)[:200],
         "action": str(action),
         "object_type": object_type,
         "object_id": _storable(object_id)[:64],

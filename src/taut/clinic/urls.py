@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from taut.clinic import views
+from taut.interop import fhir_views, smart_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +27,10 @@ urlpatterns = [
     path("billing/", include("taut.billing.urls")),
     path("interop/", include("taut.interop.urls")),
     path("fhir/r4/", include("taut.interop.fhir_urls")),
+    # Any other /fhir address answers an OperationOutcome too, never the HTML 404 page.
+    re_path(r"^fhir(?P<path>/.*)?$", fhir_views.not_found),
+    # SMART's discovery document also at the server root, where some clients look first.
+    path(".well-known/smart-configuration", smart_views.smart_configuration),
     path("", include("taut.api.urls")),
 ]
 

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
-from taut.clinics.models import Membership
+from taut.clinics.models import Clinic, Membership
 from taut.clinics.roles import Permission
 
 View = Callable[..., HttpResponse]
+
+
+class ClinicAccess(Protocol):
+    """Whoever acts in one clinic: a staff `Membership`, or a registered machine's access
+    (taut.api.backend.BackendAccess), which has a clinic and permissions but no user. Access
+    helpers that only scope by clinic take this, so machines go through the same helpers."""
+
+    @property
+    def clinic(self) -> Clinic: ...
+
+    @property
+    def clinic_id(self) -> int: ...
+
+    def may(self, permission: Permission) -> bool: ...
 
 
 class StaffRequest(HttpRequest):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import Http404
 
+from taut.clinics.access import ClinicAccess
 from taut.clinics.models import Clinic, Location, Membership
 
 
@@ -39,7 +40,7 @@ def get_staff_member_for(*, membership: Membership, user_public_id: Any) -> Memb
     return found
 
 
-def get_location_for(*, membership: Membership, public_id: object) -> Location:
+def get_location_for(*, membership: ClinicAccess, public_id: object) -> Location:
     """A location of the member's clinic, or 404 (another clinic's location does not exist)."""
     location = (
         Location.objects.for_clinic(membership.clinic)

@@ -18,11 +18,14 @@ from taut.common.proxies import client_ip
 @dataclass(frozen=True)
 class AuditContext:
     """The actor (a user, or None for the system), their membership of the clinic they act in
-    (None for a patient in the portal, a visitor or the system) and the client's address."""
+    (None for a patient in the portal, a visitor or the system) and the client's address. A
+    registered machine acts with no user: `agent` names it, and `membership` is its access."""
 
     actor: Any | None
     membership: Any | None = None
     client_address: str | None = None
+    # A machine acting with no person behind it (a SMART backend client): how the log names it.
+    agent: str = ""
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> AuditContext:

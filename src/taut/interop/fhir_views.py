@@ -1,9 +1,9 @@
 """FHIR R4 endpoints: Patient/$everything, Group read, and Bulk Data v2 $export at the system,
 Patient and Group levels (kick-off by GET or POST, status, DELETE to cancel, files).
 
-Authentication is the staff session for now (CLINICAL_VIEW for $everything, DATA_EXPORT for
-$export); the views only need `request.membership`, so a bearer-token middleware that sets it can
-serve API clients later without touching them.
+Every view goes through `fhir_access` (a staff session, an API token or a SMART backend access
+token; CLINICAL_VIEW for $everything, DATA_EXPORT for $export). A backend client's system scopes
+narrow what it gets: $everything holds only the types it may read, and an export only those.
 """
 
 from __future__ import annotations
@@ -21,11 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from taut import clock
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
-from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.models import Location
 from taut.clinics.roles import Permission
 from taut.clinics.selectors import get_location_for
-from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.interop.fhir import bulk, bulk_params
 from taut.interop.fhir.bulk_query import group_patients, group_resource
@@ -37,6 +35,7 @@ from taut.interop.fhir.everything import (
     refusal_outcome,
     searchset_bundle,
 )
+from taut.interop.fhir_access import FhirRequest, fhir_access, forbidden, readable_types
 from taut.interop.models import ExportJob, ExportLevel, ExportStatus
 from taut.interop.selectors import export_file_for, get_export_for
 from taut.patients.selectors import get_patient_for
@@ -61,12 +60,17 @@ def fhir_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpResponse:
+@fhir_access(Permission.CLINICAL_VIEW, "Patient")
+def patient_everything_view(request: FhirRequest, patient_id: str) -> HttpResponse:
     patient = get_patient_for(membership=request.membership, public_id=patient_id)
-    audit_patient_read(request=request, patient=patient, object_type="fhir_everything")
+    audit_patient_read(ctx=request.fhir_ctx, patient=patient, object_type="fhir_everything")
+    grants = request.fhir_grants  # a backend client sees only the types its scopes read
     bundle = searchset_bundle(
-        patient_everything(patient),
+        [
+            r
+            for r in patient_everything(patient)
+            if grants is None or grants.allows(r["resourceType"])
+        ],
         base_url=request.build_absolute_uri(reverse("fhir:base")),
         timestamp=clock.now(),
     )
@@ -75,8 +79,8 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def base(request: StaffRequest) -> HttpResponse:
+@fhir_access(Permission.CLINICAL_VIEW)
+def base(request: FhirRequest) -> HttpResponse:
     """The base URL references resolve against; it lists what Taut serves."""
     return fhir_response(
         {
@@ -124,7 +128,7 @@ def _kickoff_values(request: HttpRequest) -> dict[str, list[str]]:
     return values
 
 
-def _kick_off(request: StaffRequest, *, level: str, group: Location | None = None) -> HttpResponse:
+def _kick_off(request: FhirRequest, *, level: str, group: Location | None = None) -> HttpResponse:
     """The Bulk Data kick-off of every level: 202 and a status URL, or a 400 OperationOutcome."""
     if not _prefers(request, "respond-async"):
         return fhir_response(
@@ -140,15 +144,28 @@ def _kick_off(request: StaffRequest, *, level: str, group: Location | None = Non
         )
     except bulk_params.ExportError as refused:
         return fhir_response(operation_outcome(str(refused), code=refused.code), status=400)
+    types = params.types
+    if request.fhir_grants is not None:  # a backend client exports what its scopes read
+        unscoped = [kind for kind in types if not request.fhir_grants.allows(kind, "r")]
+        if unscoped:
+            return forbidden(f"This token's scopes do not allow reading {', '.join(unscoped)}.")
+        everything = list(bulk_params.types_for(level))
+        types = types or readable_types(request, everything)
+        if not types:
+            return forbidden("This token's scopes read none of the types this export holds.")
+        if len(types) == len(everything):
+            types = []  # everything, as a person's export without _type
     job = bulk.export_request(
         request=request,
         membership=request.membership,
         request_url=request.build_absolute_uri(),
-        types=params.types,
+        types=types,
         level=level,
         group=group,
         since=params.since,
         ignored=params.ignored,
+        ctx=request.fhir_ctx,
+        client=request.fhir_client,
     )
     status_url = request.build_absolute_uri(
         reverse("fhir:export-status", kwargs={"export_id": job.public_id})
@@ -160,29 +177,29 @@ def _kick_off(request: StaffRequest, *, level: str, group: Location | None = Non
 
 @require_http_methods(["GET", "POST"])
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_kickoff(request: StaffRequest) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_kickoff(request: FhirRequest) -> HttpResponse:
     return _kick_off(request, level=ExportLevel.SYSTEM)
 
 
 @require_http_methods(["GET", "POST"])
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def patient_export_kickoff(request: StaffRequest) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def patient_export_kickoff(request: FhirRequest) -> HttpResponse:
     return _kick_off(request, level=ExportLevel.PATIENT)
 
 
 @require_http_methods(["GET", "POST"])
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def group_export_kickoff(request: StaffRequest, group_id: str) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def group_export_kickoff(request: FhirRequest, group_id: str) -> HttpResponse:
     location = _group_location(request, group_id)
     if location is None:
         return _not_found("No such Group in this clinic.")
     return _kick_off(request, level=ExportLevel.GROUP, group=location)
 
 
-def _group_location(request: StaffRequest, group_id: str) -> Location | None:
+def _group_location(request: FhirRequest, group_id: str) -> Location | None:
     """The location whose patients make the Group; None (a 404) for another clinic's."""
     try:
         return get_location_for(membership=request.membership, public_id=group_id)
@@ -190,7 +207,7 @@ def _group_location(request: StaffRequest, group_id: str) -> Location | None:
         return None
 
 
-def _export_job(request: StaffRequest, export_id: str) -> ExportJob | None:
+def _export_job(request: FhirRequest, export_id: str) -> ExportJob | None:
     try:
         return get_export_for(membership=request.membership, public_id=export_id)
     except Http404:
@@ -199,8 +216,8 @@ def _export_job(request: StaffRequest, export_id: str) -> ExportJob | None:
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def group_read(request: StaffRequest, group_id: str) -> HttpResponse:
+@fhir_access(Permission.CLINICAL_VIEW, "Group")
+def group_read(request: FhirRequest, group_id: str) -> HttpResponse:
     """A Group is a location's patients (taut.interop.fhir.bulk_query); its members listed."""
     location = _group_location(request, group_id)
     if location is None:
@@ -209,8 +226,7 @@ def group_read(request: StaffRequest, group_id: str) -> HttpResponse:
         str(p) for p in group_patients(location).order_by("pk").values_list("public_id", flat=True)
     ]
     audit_record(
-        request=request,
-        actor=request.user,
+        ctx=request.fhir_ctx,
         clinic=location.clinic,
         action=Action.VIEW,
         object_type="fhir_group",
@@ -226,15 +242,15 @@ def _not_found(message: str) -> HttpResponse:
 
 @require_http_methods(["GET", "DELETE"])
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_status(request: FhirRequest, export_id: str) -> HttpResponse:
     job = _export_job(request, export_id)
     if job is None:
         return _not_found("No such export in this clinic.")
     if job.status == ExportStatus.CANCELLED:
         return _not_found("This export was cancelled.")
     if request.method == "DELETE":
-        bulk.export_cancel(request=request, job=job)
+        bulk.export_cancel(request=request, job=job, ctx=request.fhir_ctx)
         return fhir_response(
             {
                 "resourceType": "OperationOutcome",
@@ -264,7 +280,7 @@ def export_status(request: StaffRequest, export_id: str) -> HttpResponse:
     return _manifest_response(request, job)
 
 
-def _manifest_response(request: StaffRequest, job: ExportJob) -> HttpResponse:
+def _manifest_response(request: FhirRequest, job: ExportJob) -> HttpResponse:
     def file_url(kind: str) -> str:
         return request.build_absolute_uri(
             reverse("fhir:export-file", kwargs={"export_id": job.public_id, "resource_type": kind})
@@ -302,8 +318,10 @@ def _gone(job: ExportJob) -> HttpResponse:
 
 @require_GET
 @fhir_refusals
-@staff_required(Permission.DATA_EXPORT)
-def export_file(request: StaffRequest, export_id: str, resource_type: str) -> HttpResponse:
+@fhir_access(Permission.DATA_EXPORT)
+def export_file(request: FhirRequest, export_id: str, resource_type: str) -> HttpResponse:
+    if request.fhir_grants is not None and not request.fhir_grants.allows(resource_type, "r"):
+        return forbidden(f"This token's scopes do not allow reading {resource_type}.")
     job = _export_job(request, export_id)
     if job is None:
         return _not_found("No such export in this clinic.")
@@ -312,12 +330,19 @@ def export_file(request: StaffRequest, export_id: str, resource_type: str) -> Ht
     if bulk.export_is_expired(job, now=clock.now()):
         return _gone(job)
     try:
-        file = export_file_for(
-            ctx=AuditContext.from_request(request), job=job, resource_type=resource_type
-        )
+        file = export_file_for(ctx=request.fhir_ctx, job=job, resource_type=resource_type)
     except Http404 as missing:
         return _not_found(str(missing))
     # Streamed: a large clinic's files run to gigabytes.
     return FileResponse(  # type: ignore[return-value]
         file.path.open("rb"), content_type=NDJSON, as_attachment=True, filename=file.name
+    )
+
+
+@fhir_refusals
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other path under the FHIR base: an OperationOutcome, not the HTML 404 page."""
+    return fhir_response(
+        operation_outcome(f"Taut serves no FHIR endpoint at {request.path}.", code="not-found"),
+        status=404,
     )

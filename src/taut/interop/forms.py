@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from taut.interop.fhir.collect import RESOURCE_TYPES
 from taut.interop.imports.csv_patients import DATE_FORMATS
 from taut.interop.imports.rows import FIELD_LABELS, REQUIRED
 from taut.interop.models import ImportKind
@@ -71,4 +72,32 @@ class MappingForm(forms.Form):
 class CommitForm(forms.Form):
     skip_bad = forms.BooleanField(
         label="Import the rows that pass and skip the rows with errors", required=False
+    )
+
+
+def _scope_choices() -> list[tuple[str, str]]:
+    return [("system/*.rs", "Every resource type (system/*.rs)")] + [
+        (f"system/{kind}.rs", f"{kind} (system/{kind}.rs)") for kind in RESOURCE_TYPES
+    ]
+
+
+class BackendClientForm(forms.Form):
+    """Register a machine for SMART Backend Services: its public keys and what it may read."""
+
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="The system that will call, e.g. “Acme EHR”."
+    )
+    jwks = forms.CharField(
+        label="Public keys (JWKS)",
+        max_length=20_000,  # a few public keys; anything longer is not a key set
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text='The client\'s JSON Web Key Set: {"keys": [...]}, public keys only, each with '
+        "a kid; RSA (RS384) or EC P-384 (ES384).",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="May read",
+        choices=_scope_choices,
+        initial=["system/*.rs"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Read-only system scopes; the client asks for these (or fewer) per token.",
     )

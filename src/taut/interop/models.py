@@ -28,8 +28,12 @@ class ExportJob(models.Model):
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A person, or (for SMART Backend Services) a registered machine with no user.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_client = models.ForeignKey(
+        "api.BackendClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField()
     request_url = models.CharField(max_length=500)

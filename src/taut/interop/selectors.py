@@ -11,6 +11,7 @@ from django.http import Http404
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.clinics.access import ClinicAccess
 from taut.clinics.models import Membership
 from taut.common.context import AuditContext
 from taut.interop.fhir import bulk
@@ -23,7 +24,7 @@ class ExportFile:
     name: str
 
 
-def get_export_for(*, membership: Membership, public_id: uuid.UUID | str) -> ExportJob:
+def get_export_for(*, membership: ClinicAccess, public_id: uuid.UUID | str) -> ExportJob:
     """The export of the member's clinic with this id, or 404 (also for another clinic's)."""
     try:
         return (

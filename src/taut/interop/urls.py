@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.interop import views
+from taut.interop import client_views, views
 
 app_name = "interop"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("import/<uuid:import_id>", views.import_detail, name="import"),
     path("import/<uuid:import_id>/commit", views.import_commit, name="commit"),
     path("import/<uuid:import_id>/discard", views.import_discard, name="discard"),
+    path("backend-clients", client_views.backend_clients, name="backend_clients"),
+    path(
+        "backend-clients/<uuid:client_id>/revoke",
+        client_views.backend_client_revoke,
+        name="backend_client_revoke",
+    ),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
+from taut.clinics.access import ClinicAccess
 from taut.clinics.models import Membership
 from taut.common.context import AuditContext
 from taut.patients.models import Patient
@@ -23,7 +24,7 @@ SEARCH_LIMIT = 50
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 
 
-def get_patient_for(*, membership: Membership, public_id: uuid.UUID | str) -> Patient:
+def get_patient_for(*, membership: ClinicAccess, public_id: uuid.UUID | str) -> Patient:
     """The patient with this id in the member's clinic, or 404 (also for another clinic's)."""
     try:
         patient = Patient.objects.for_clinic(membership.clinic_id).get(public_id=public_id)

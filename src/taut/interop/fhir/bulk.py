@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import router, transaction
@@ -27,9 +27,12 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from taut import clock
+from taut.api.models import BackendClient
 from taut.audit.models import Action
 from taut.audit.services import audit_record
+from taut.clinics.access import ClinicAccess
 from taut.clinics.models import Clinic, Location, Membership
+from taut.common.context import AuditContext
 from taut.interop.fhir.bulk_params import types_for
 from taut.interop.fhir.bulk_query import export_resources, group_patients, since_notes
 from taut.interop.fhir.collect import RESOURCE_TYPES
@@ -155,21 +158,26 @@ class NdjsonWriter:
 def export_request(
     *,
     request: HttpRequest | None,
-    membership: Membership,
+    membership: ClinicAccess,
     request_url: str,
     types: list[str],
     level: str = ExportLevel.SYSTEM,
     group: Location | None = None,
     since: datetime | None = None,
     ignored: list[str] | None = None,
+    ctx: AuditContext | None = None,
+    client: BackendClient | None = None,
 ) -> ExportJob:
-    """Queue an export; the worker writes it once this transaction commits."""
+    """Queue an export for a staff member, or (`client`, with its `ctx`) a registered machine;
+    the worker writes it once this transaction commits."""
     exports_prune(now=clock.now())
+    person = None if client is not None else cast(Membership, membership).user
     wanted = types or list(types_for(level))
     notes = [f"Ignored (Prefer: handling=lenient): {item}" for item in ignored or []]
     job = ExportJob.objects.create(
         clinic=membership.clinic,
-        requested_by=membership.user,
+        requested_by=person,
+        requested_by_client=client,
         requested_at=clock.now(),
         request_url=request_url[:500],
         level=level,
@@ -179,8 +187,9 @@ def export_request(
         notes=notes + since_notes(since, wanted),
     )
     audit_record(
+        ctx=ctx,
         request=request,
-        actor=membership.user,
+        actor=person,
         clinic=membership.clinic,
         action=Action.EXPORT,
         object_type="fhir_export",
@@ -292,8 +301,7 @@ def export_run(job: ExportJob) -> ExportJob:
         finished,
     )
     audit_record(
-        request=None,
-        actor=job.requested_by,
+        ctx=AuditContext(actor=job.requested_by, agent=_agent(job)),
         clinic=job.clinic,
         action=Action.EXPORT,
         object_type="fhir_export",
@@ -304,7 +312,9 @@ def export_run(job: ExportJob) -> ExportJob:
 
 
 @transaction.atomic
-def export_cancel(*, request: HttpRequest | None, job: ExportJob) -> ExportJob:
+def export_cancel(
+    *, request: HttpRequest | None, job: ExportJob, ctx: AuditContext | None = None
+) -> ExportJob:
     """DELETE on the status URL: stop the export (the worker sees it) and remove its files."""
     job = ExportJob.objects.select_for_update().select_related("clinic").get(pk=job.pk)
     if job.status in (ExportStatus.CANCELLED, ExportStatus.EXPIRED):
@@ -314,8 +324,9 @@ def export_cancel(*, request: HttpRequest | None, job: ExportJob) -> ExportJob:
     job.status, job.finished_at = ExportStatus.CANCELLED, job.finished_at or clock.now()
     job.save(update_fields=["status", "finished_at"])
     audit_record(
+        ctx=ctx,
         request=request,
-        actor=getattr(request, "user", None),
+        actor=getattr(request, "user", None) if ctx is None else None,
         clinic=job.clinic,
         action=Action.UPDATE,
         object_type="fhir_export",
@@ -369,10 +380,15 @@ def export_fail_dead(job: ExportJob, *, now: datetime) -> ExportJob:
     return job
 
 
+def _agent(job: ExportJob) -> str:
+    client = job.requested_by_client
+    return client.audit_label if client is not None else ""
+
+
 @task()
 def run_bulk_export(job_id: int) -> str:
     job = (
-        ExportJob.objects.select_related("clinic", "requested_by", "group")
+        ExportJob.objects.select_related("clinic", "requested_by", "requested_by_client", "group")
         .filter(pk=job_id)
         .first()
     )
