@@ -25,7 +25,7 @@ from taut.common.context import AuditContext
 from taut.common.refusals import Refused
 from taut.interop.fhir import bulk
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
-from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
+from taut.interop.fhir.collect import patient_everything
 from taut.interop.fhir.everything import (
     export_manifest,
     operation_outcome,
@@ -68,39 +68,6 @@ def patient_everything_view(request: StaffRequest, patient_id: str) -> HttpRespo
         timestamp=clock.now(),
     )
     return fhir_response(bundle)
-
-
-@require_GET
-@fhir_refusals
-@staff_required(Permission.CLINICAL_VIEW)
-def base(request: StaffRequest) -> HttpResponse:
-    """The base URL references resolve against; it lists what Taut serves."""
-    return fhir_response(
-        {
-            "resourceType": "CapabilityStatement",
-            "status": "active",
-            "date": clock.now().date().isoformat(),
-            "kind": "instance",
-            "fhirVersion": "4.0.1",
-            "format": ["json"],
-            "rest": [
-                {
-                    "mode": "server",
-                    "resource": [{"type": kind} for kind in RESOURCE_TYPES],
-                    "operation": [
-                        {
-                            "name": "everything",
-                            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-                        },
-                        {
-                            "name": "export",
-                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
-                        },
-                    ],
-                }
-            ],
-        }
-    )
 
 
 @require_http_methods(["GET", "POST"])
