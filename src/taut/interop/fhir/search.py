@@ -388,7 +388,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
             _scoped(Appointment, "patient", "practitioner", "location", "appointment_type"),
             _appointments,
             {"patient": PATIENT, "date": dated("starts_at", "When it starts")},
-            includes={"Appointment:patient": "Patient", "Appointment:actor": "Patient"},
+            includes={"Appointment:patient": "Patient"},
         ),
     ),
     "CarePlan": (
