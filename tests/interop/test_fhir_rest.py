@@ -372,6 +372,14 @@ def test_search_by_post_reads_the_form(records: Records) -> None:
     assert _ids(response.json()) == [str(records.session.public_id)]
 
 
+def test_search_by_post_needs_no_csrf_token_as_fhir_clients_send_none(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.clinician_a)
+    response = client.post(BASE + "Patient/_search", {"family": "love"})
+    assert response.status_code == 200
+    assert _ids(response.json()) == [str(world.patient_a.public_id)]
+
+
 def test_front_desk_may_not_read_clinical_resources(world: World) -> None:
     response = client_for(world.frontdesk_a).get(BASE + f"Patient/{world.patient_a.public_id}")
     assert response.status_code == 403
