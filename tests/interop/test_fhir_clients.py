@@ -33,6 +33,7 @@ def test_fhirpy_searches_pages_and_reads(world: World, live_server: Any) -> None
     for patient in found:
         validate(patient.serialize())
 
+    assert client.resources("Patient").search(family="fhirpy").count() == 7
     first = client.resources("Patient").search(name="fhirpy3").first()
     assert first is not None
     read = client.reference("Patient", first["id"]).to_resource()

@@ -33,9 +33,9 @@ from taut.interop.fhir.search import (
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
-# Parameters about the answer rather than the records (search.html#all); `_total` is read and
-# the total is always given.
-CONTROL = {"_count", "_offset", "_include", "_total", "_format"}
+# Parameters about the answer rather than the records (search.html#all). `_total` (and
+# `_totalMethod`, which fhirpy's count() sends) are read and the exact total is always given.
+CONTROL = {"_count", "_offset", "_include", "_total", "_totalMethod", "_format"}
 JSON_FORMATS = {"json", "application/json", "application/fhir+json"}
 
 
