@@ -14,10 +14,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from taut.charting.models import (
     LateAdverseEvent,
@@ -26,13 +24,13 @@ from taut.charting.models import (
     SessionAdverseEvent,
     TreatmentSession,
 )
-from taut.clinical.knowledge import UnknownIdError, load_knowledge
+from taut.clinical.knowledge import load_knowledge
 from taut.clinics.models import Clinic
 from taut.consent.models import Consent
 from taut.interop.fhir import resources as fhir
+from taut.interop.fhir import search_builders as build
 from taut.interop.fhir.codes import UUID_SYSTEM
-from taut.interop.fhir.diagnoses_documents import condition_resource, consent_document_resource
-from taut.interop.fhir.scheduling import appointment_facts, care_plan_facts
+from taut.interop.fhir.search_builders import Site
 from taut.interop.fhir.search_params import (
     NOTHING,
     SearchError,
@@ -47,23 +45,6 @@ from taut.screening.models import Intake
 
 Resource = fhir.Resource
 SESSION = ("session__patient", "session__clinician")
-
-
-@dataclass(frozen=True)
-class Site:
-    """What resources built for one request need beyond the records: the clinic, and the
-    absolute address of a path (for attachments served elsewhere)."""
-
-    clinic: Clinic
-    absolute: Callable[[str], str]
-
-    @property
-    def organization_id(self) -> str:
-        return str(self.clinic.public_id)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return self.clinic.zone
 
 
 @dataclass(frozen=True)
@@ -161,136 +142,6 @@ PATIENT_PARAMS = {
 }
 
 
-# --- builders: a page of rows -> resources, with the export's mappers ------------------------
-
-
-def _session_refs(session: Any, site: Site) -> fhir.SessionRefs:
-    return fhir.session_refs(
-        session,
-        patient_id=str(session.patient.public_id),
-        practitioner_id=str(session.clinician.public_id),
-        organization_id=site.organization_id,
-    )
-
-
-def _patients(rows: list[Patient], site: Site) -> list[Resource]:
-    return [fhir.patient_resource(p, organization_id=site.organization_id) for p in rows]
-
-
-def _encounters(rows: list[Any], site: Site) -> list[Resource]:
-    return [fhir.encounter_resource(s, _session_refs(s, site)) for s in rows]
-
-
-def _condition_name(condition_id: str | None) -> str:
-    if not condition_id:
-        return ""
-    try:
-        return load_knowledge().condition(condition_id).name
-    except UnknownIdError:
-        return condition_id.replace("_", " ")
-
-
-def _conditions(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        condition_resource(s, _session_refs(s, site), condition_name=_condition_name(s.condition))
-        for s in rows
-    ]
-
-
-def _procedures(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.procedure_resource(e, _session_refs(e.session, site), lot_number=e.lot.lot_number)
-        for e in rows
-    ]
-
-
-def _observations(rows: list[Any], site: Site) -> list[Resource]:
-    return [fhir.observation_resource(m, _session_refs(m.session, site)) for m in rows]
-
-
-def _answer_sets(rows: list[Any], site: Site) -> list[Resource]:
-    built = (fhir.instrument_response_resource(m, _session_refs(m.session, site)) for m in rows)
-    return [resource for resource in built if resource is not None]
-
-
-def _intakes(rows: list[Any], site: Site) -> list[Resource]:
-    resources = []
-    for intake in rows:
-        patient_id = str(intake.patient.public_id)
-        author = (
-            ("Patient", patient_id)
-            if intake.submitted_by_id == intake.patient.portal_user_id
-            else ("Practitioner", str(intake.submitted_by.public_id))
-        )
-        resources.append(
-            fhir.intake_response_resource(intake, patient_id=patient_id, author=author)
-        )
-    return resources
-
-
-def _adverse_events(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.adverse_event_resource(
-            e, _session_refs(e.session, site), recorder_id=str(e.recorded_by.public_id)
-        )
-        for e in rows
-    ]
-
-
-def _late_adverse_events(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.late_adverse_event_resource(
-            e, _session_refs(e.session, site), recorder_id=str(e.recorded_by.public_id)
-        )
-        for e in rows
-    ]
-
-
-def _consents(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.consent_resource(
-            c,
-            patient_id=str(c.patient.public_id),
-            organization_id=site.organization_id,
-            document=c.document,
-        )
-        for c in rows
-    ]
-
-
-def _consent_documents(rows: list[Any], site: Site) -> list[Resource]:
-    resources = []
-    for consent in rows:
-        patient_id = str(consent.patient.public_id)
-        url = reverse(
-            "consent:pdf", kwargs={"patient_id": patient_id, "consent_id": consent.public_id}
-        )
-        resources.append(
-            consent_document_resource(
-                consent,
-                patient_id=patient_id,
-                organization_id=site.organization_id,
-                document=consent.document,
-                pdf_url=site.absolute(url),
-            )
-        )
-    return resources
-
-
-def _appointments(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.appointment_resource(appointment_facts(a, patient_id=str(a.patient.public_id)))
-        for a in rows
-    ]
-
-
-def _care_plans(rows: list[Any], site: Site) -> list[Resource]:
-    return [
-        fhir.care_plan_resource(care_plan_facts(p, patient_id=str(p.patient.public_id)))
-        for p in rows
-    ]
-
-
 # --- the tables behind each resource type ---------------------------------------------------
 
 
@@ -312,11 +163,11 @@ def _answered_measures(clinic: Clinic) -> QuerySet[Any]:
 
 PATIENT = references("patient")
 SOURCES: dict[str, tuple[Source, ...]] = {
-    "Patient": (Source(_scoped(Patient), _patients, PATIENT_PARAMS),),
+    "Patient": (Source(_scoped(Patient), build.patients, PATIENT_PARAMS),),
     "Encounter": (
         Source(
             _scoped(TreatmentSession, "patient", "clinician"),
-            _encounters,
+            build.encounters,
             {"patient": references("patient"), "date": dated("started_at", "When it began")},
             includes={"Encounter:patient": "Patient", "Encounter:subject": "Patient"},
         ),
@@ -324,7 +175,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "Observation": (
         Source(
             _scoped(Measure, *SESSION),
-            _observations,
+            build.observations,
             {
                 "patient": references("session__patient"),
                 "code": Param("token", _observation_code, "system|code of the instrument"),
@@ -341,7 +192,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "Procedure": (
         Source(
             _scoped(NeedlingEntry, *SESSION, "lot"),
-            _procedures,
+            build.procedures,
             {
                 "patient": references("session__patient"),
                 "date": dated("session__started_at", "When the session began"),
@@ -357,7 +208,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "Condition": (
         Source(
             _diagnosed_sessions,
-            _conditions,
+            build.conditions,
             {"patient": PATIENT},
             includes={"Condition:patient": "Patient", "Condition:encounter": "Encounter"},
         ),
@@ -371,14 +222,14 @@ SOURCES: dict[str, tuple[Source, ...]] = {
             includes={"AdverseEvent:subject": "Patient"},
         )
         for model, build, kind in (
-            (SessionAdverseEvent, _adverse_events, "adverse-event"),
-            (LateAdverseEvent, _late_adverse_events, "late-adverse-event"),
+            (SessionAdverseEvent, build.adverse_events, "adverse-event"),
+            (LateAdverseEvent, build.late_adverse_events, "late-adverse-event"),
         )
     ),
     "Consent": (
         Source(
             _scoped(Consent, "patient", "document", defer=("pdf", "signature_svg")),
-            _consents,
+            build.consents,
             {"patient": PATIENT},
             includes={"Consent:patient": "Patient"},
         ),
@@ -386,7 +237,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "Appointment": (
         Source(
             _scoped(Appointment, "patient", "practitioner", "location", "appointment_type"),
-            _appointments,
+            build.appointments,
             {"patient": PATIENT, "date": dated("starts_at", "When it starts")},
             includes={"Appointment:patient": "Patient"},
         ),
@@ -394,7 +245,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "CarePlan": (
         Source(
             _scoped(CarePlan, "patient", "author"),
-            _care_plans,
+            build.care_plans,
             {"patient": PATIENT},
             includes={"CarePlan:patient": "Patient", "CarePlan:subject": "Patient"},
         ),
@@ -402,13 +253,13 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "QuestionnaireResponse": (
         Source(
             _scoped(Intake, "patient", "submitted_by"),
-            _intakes,
+            build.intakes,
             {"patient": PATIENT},
             includes={"QuestionnaireResponse:patient": "Patient"},
         ),
         Source(
             _answered_measures,
-            _answer_sets,
+            build.answer_sets,
             {"patient": references("session__patient")},
             derived_kind="measure-answers",
             includes={"QuestionnaireResponse:patient": "Patient"},
@@ -417,7 +268,7 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "DocumentReference": (
         Source(
             _scoped(Consent, "patient", "document", defer=("pdf", "signature_svg")),
-            _consent_documents,
+            build.consent_documents,
             {"patient": PATIENT},
             includes={"DocumentReference:patient": "Patient"},
         ),
