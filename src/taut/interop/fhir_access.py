@@ -210,7 +210,9 @@ def fhir_access(permission: Permission, resource_type: str | None = None) -> Cal
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 _authenticate(request)
-                _authorize(request, permission, resource_type)  # type: ignore[arg-type]
+                # A read or search route names its type in the URL: scopes apply to it too.
+                wanted = resource_type or kwargs.get("resource_type")
+                _authorize(request, permission, wanted)  # type: ignore[arg-type]
             except _Refusal as refusal:
                 return refusal.response
             try:

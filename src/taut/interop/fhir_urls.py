@@ -1,13 +1,14 @@
 from django.urls import path, re_path
 
+from taut.interop import fhir_rest_views as rest
 from taut.interop import fhir_views as views
 from taut.interop import smart_views
 
 app_name = "fhir"
 
 urlpatterns = [
-    path("", views.base, name="base"),
-    path("metadata", views.base, name="metadata"),
+    path("", rest.metadata, name="base"),
+    path("metadata", rest.metadata, name="metadata"),
     path(
         ".well-known/smart-configuration",
         smart_views.smart_configuration,
@@ -24,6 +25,14 @@ urlpatterns = [
         "$export-file/<uuid:export_id>/<str:resource_type>.ndjson",
         views.export_file,
         name="export-file",
+    ),
+    # After the operations: a resource type starts with a capital, an id has no "_" or "$".
+    re_path(r"^(?P<resource_type>[A-Z][A-Za-z]+)$", rest.search_type, name="search"),
+    re_path(r"^(?P<resource_type>[A-Z][A-Za-z]+)/_search$", rest.search_post, name="search-post"),
+    re_path(
+        r"^(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",
+        rest.read,
+        name="read",
     ),
     # Last: anything else under the base answers an OperationOutcome, never the HTML 404 page.
     re_path(r"^(?P<path>.*)$", views.not_found),

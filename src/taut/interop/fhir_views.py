@@ -28,7 +28,7 @@ from taut.common.refusals import Refused
 from taut.interop.fhir import bulk, bulk_params
 from taut.interop.fhir.bulk_query import group_patients, group_resource
 from taut.interop.fhir.codes import FHIR_JSON, NDJSON
-from taut.interop.fhir.collect import RESOURCE_TYPES, patient_everything
+from taut.interop.fhir.collect import patient_everything
 from taut.interop.fhir.everything import (
     export_manifest,
     operation_outcome,
@@ -75,39 +75,6 @@ def patient_everything_view(request: FhirRequest, patient_id: str) -> HttpRespon
         timestamp=clock.now(),
     )
     return fhir_response(bundle)
-
-
-@require_GET
-@fhir_refusals
-@fhir_access(Permission.CLINICAL_VIEW)
-def base(request: FhirRequest) -> HttpResponse:
-    """The base URL references resolve against; it lists what Taut serves."""
-    return fhir_response(
-        {
-            "resourceType": "CapabilityStatement",
-            "status": "active",
-            "date": clock.now().date().isoformat(),
-            "kind": "instance",
-            "fhirVersion": "4.0.1",
-            "format": ["json"],
-            "rest": [
-                {
-                    "mode": "server",
-                    "resource": [{"type": kind} for kind in RESOURCE_TYPES],
-                    "operation": [
-                        {
-                            "name": "everything",
-                            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-                        },
-                        {
-                            "name": "export",
-                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
-                        },
-                    ],
-                }
-            ],
-        }
-    )
 
 
 def _prefers(request: HttpRequest, token: str) -> bool:
