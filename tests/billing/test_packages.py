@@ -193,12 +193,15 @@ def test_the_desk_sells_a_package_from_the_account_page_once(world: Any) -> None
     types = _types(world)
     url = reverse("billing:package_sell", kwargs={"patient_id": world.patient_a.public_id})
     form = {
-        "idempotency_key": uuid.uuid4().hex,
-        "name": "6 dry-needling visits",
-        "sessions": "6",
-        "amount": "540.00",
-        "expires_on": (clock.today_in(world.clinic_a.zone) + dt.timedelta(days=90)).isoformat(),
-        "appointment_types": [str(types["dry_needling"].pk)],
+        f"package-{name}": value
+        for name, value in {
+            "idempotency_key": uuid.uuid4().hex,
+            "name": "6 dry-needling visits",
+            "sessions": "6",
+            "amount": "540.00",
+            "expires_on": (clock.today_in(world.clinic_a.zone) + dt.timedelta(days=90)).isoformat(),
+            "appointment_types": [str(types["dry_needling"].pk)],
+        }.items()
     }
     desk = client_for(world.frontdesk_a)
     assert desk.post(url, form).status_code == 302
@@ -207,7 +210,9 @@ def test_the_desk_sells_a_package_from_the_account_page_once(world: Any) -> None
     page = desk.get(reverse("billing:account", kwargs={"patient_id": world.patient_a.public_id}))
     assert "6 of 6" in page.content.decode()
     bad = desk.post(
-        url, {**form, "idempotency_key": uuid.uuid4().hex, "sessions": "-1"}, follow=True
+        url,
+        {**form, "package-idempotency_key": uuid.uuid4().hex, "package-sessions": "-1"},
+        follow=True,
     )
     assert "Visits:" in bad.content.decode() and Package.objects.count() == 1
 

@@ -49,6 +49,8 @@ def test_a_clinician_reads_the_outcomes_page_and_the_dashboard(
     box = chart.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 100  # actually drawn
     expect(page.get_by_text("Responder.").first).to_be_visible()
+    expect(page.locator(".mcid-note").first).to_contain_text("NPRS: ")  # which MCID, and why
+    expect(page.locator(".mcid-note").first).to_contain_text("MCID")
     assert serious_accessibility_violations(page) == []
     shoot("patient-outcomes")
 

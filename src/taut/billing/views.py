@@ -100,7 +100,8 @@ def account(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 def _package_form(request: StaffRequest, currency: str, data: Any = None) -> PackageForm:
     types = list(AppointmentType.objects.for_clinic(request.membership.clinic).order_by("name"))
-    return PackageForm(data, currency=currency, types=types)
+    # Prefixed: the payment form on the same page also has an `amount` (ids must stay unique).
+    return PackageForm(data, currency=currency, types=types, prefix="package")
 
 
 @require_POST
