@@ -100,3 +100,16 @@ def test_today_is_the_date_where_the_clinic_is() -> None:
     with time_machine.travel(dt.datetime(2027, 3, 15, 3, 30, tzinfo=dt.UTC), tick=False):
         assert clock.today_in(ZoneInfo("America/Denver")) == dt.date(2027, 3, 14)
         assert clock.today_in(ZoneInfo("Australia/Sydney")) == dt.date(2027, 3, 15)
+
+
+def test_held_at_holds_the_clock_for_the_block_only() -> None:
+    import pytest
+
+    instant = dt.datetime(2026, 3, 9, 17, 30, tzinfo=ZoneInfo("America/Denver"))
+    before = clock.now()
+    with clock.held_at(instant):
+        assert clock.now() == instant and clock.now().tzinfo == dt.UTC
+        assert clock.today_in(ZoneInfo("Australia/Sydney")) == dt.date(2026, 3, 10)
+    assert clock.now() >= before and clock.now() != instant
+    with pytest.raises(ValueError), clock.held_at(dt.datetime(2026, 3, 9)):  # noqa: DTZ001
+        pass

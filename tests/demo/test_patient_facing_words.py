@@ -116,7 +116,9 @@ PORTAL_PAGES = (
     "portal:appointments",
     "portal:messages",
     "portal_diary:home",
+    "portal_billing:home",
 )
+BILLING_PDFS_PER_PATIENT = 3  # an invoice, a receipt, a credit note: each PDF costs time
 
 
 def portal_documents(client: Client) -> dict[str, str]:
@@ -130,6 +132,14 @@ def portal_documents(client: Client) -> dict[str, str]:
     for sign in re.findall(r'href="(/portal/consent/sign/[\w-]+/)"', home):
         seen[sign] = page_text(client.get(sign).content.decode())
     for url in re.findall(r'href="(/portal/(?:consent|aftercare)/[^"]*(?:pdf|\.pdf))"', home):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf", url
+        seen[url] = pdf_text(response.content)
+    bills = client.get(reverse("portal_billing:home")).content.decode()
+    kinds: dict[str, str] = {}
+    for url in re.findall(r'href="(/portal/billing/[^"]*\.pdf)"', bills):
+        kinds.setdefault("credit" if url.endswith("credit-note.pdf") else url.split("/")[3], url)
+    for url in list(kinds.values())[:BILLING_PDFS_PER_PATIENT]:
         response = client.get(url)
         assert response["Content-Type"] == "application/pdf", url
         seen[url] = pdf_text(response.content)

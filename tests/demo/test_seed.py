@@ -91,3 +91,29 @@ def test_demo_has_stock_credentials_and_a_signed_session(db: None) -> None:
     session = TreatmentSession.objects.order_by("pk").first()
     assert session is not None
     assert session.is_signed and session.billing["codes"][0]["code"] == "20560"
+
+
+def test_demo_bills_its_signed_sessions_through_the_ledger(db: None) -> None:
+    from taut.billing.models import EntryKind, Invoice, InvoiceStatus, LedgerEntry
+    from taut.billing.packages import packages_of
+    from taut.billing.selectors import invoice_balance, invoice_totals
+    from taut.charting.models import TreatmentSession
+
+    seed_demo(password="x-demo-password")
+    clinic = Clinic.objects.get(slug="demo")
+    invoices = Invoice.objects.for_clinic(clinic)
+    assert sorted(invoices.values_list("number", flat=True)) == list(range(1, 22))  # no gaps
+    void = invoices.get(status=InvoiceStatus.VOID)
+    assert LedgerEntry.objects.filter(invoice=void, kind=EntryKind.REVERSAL).count() == 1
+    visits = invoices.filter(session__isnull=False, status=InvoiceStatus.ISSUED)
+    balances = [(invoice_balance(i), invoice_totals(i).total) for i in visits]
+    assert sum(1 for owed, _ in balances if owed == 0) >= 10  # paid in full
+    assert sum(1 for owed, total in balances if 0 < owed < total) >= 3  # part-paid
+    oldest = visits.order_by("date_of_service", "number").first()
+    assert oldest is not None and invoice_balance(oldest) == invoice_totals(oldest).total
+    assert oldest.issued_at is not None
+    assert oldest.issued_at.astimezone(clinic.zone).date() == oldest.date_of_service
+    unbilled = TreatmentSession.objects.for_clinic(clinic).filter(status="signed")
+    assert unbilled.exclude(pk__in=visits.values("session")).count() == 1  # today's, for the desk
+    portal = Patient.objects.get(portal_user__username="patient")
+    assert [(b.left, b.package.sessions) for b in packages_of(portal)] == [(6, 6)]

@@ -49,6 +49,9 @@ def test_a_clinician_reads_the_outcomes_page_and_the_dashboard(
     box = chart.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 100  # actually drawn
     expect(page.get_by_text("Responder.").first).to_be_visible()
+    # Each course says which MCID judges it, and for whom it was measured (the course's condition).
+    ndi_note = page.locator(".mcid-note").filter(has_text="NDI: MCID")
+    expect(ndi_note).to_contain_text("measured in mechanical neck pain")
     assert serious_accessibility_violations(page) == []
     shoot("patient-outcomes")
 

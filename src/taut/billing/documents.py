@@ -1,7 +1,8 @@
 """The patient's money papers as PDFs in the clinic's letterhead: invoice, credit note, receipt.
 
 They show what a patient (and a payer) can read: names, dates, descriptions, CPT codes, amounts;
-never internal ids. Times are shown in the clinic's zone.
+never internal ids. Times are shown in the zone of the location the visit was at (its own, or
+the clinic's when it keeps the clinic's); money on account, tied to no visit, in the clinic's.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from weasyprint import HTML
 
 from taut.billing.models import EntryKind, Invoice, LedgerEntry
 from taut.billing.selectors import billing_settings_for, invoice_balance, invoice_totals
+from taut.clinics.models import local_zone
 
 
-def _pdf(template: str, clinic: Any, context: dict[str, Any]) -> bytes:
-    with timezone.override(clinic.zone):
+def _zone(clinic: Any, invoice: Invoice | None) -> Any:
+    return local_zone(clinic, invoice.location if invoice is not None else None)
+
+
+def _pdf(template: str, clinic: Any, zone: Any, context: dict[str, Any]) -> bytes:
+    with timezone.override(zone):
         html = render_to_string(template, {"clinic": clinic, **context})
     return bytes(HTML(string=html).write_pdf())
 
@@ -29,6 +35,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     return _pdf(
         "billing/pdf_invoice.html",
         clinic,
+        _zone(clinic, invoice),
         {
             "invoice": invoice,
             "patient": invoice.patient,
@@ -47,6 +54,7 @@ def credit_note_pdf(invoice: Invoice) -> bytes:
     return _pdf(
         "billing/pdf_credit_note.html",
         invoice.clinic,
+        _zone(invoice.clinic, invoice),
         {
             "invoice": invoice,
             "patient": invoice.patient,
@@ -65,6 +73,7 @@ def receipt_pdf(entry: LedgerEntry) -> bytes:
     return _pdf(
         "billing/pdf_receipt.html",
         entry.clinic,
+        _zone(entry.clinic, entry.invoice),
         {
             "entry": entry,
             "patient": entry.patient,
@@ -86,6 +95,6 @@ def invoice_filename(invoice: Invoice) -> str:
 
 
 def receipt_filename(entry: LedgerEntry) -> str:
-    with timezone.override(entry.clinic.zone):
+    with timezone.override(_zone(entry.clinic, entry.invoice)):
         day = timezone.localtime(entry.recorded_at).date()
     return f"receipt-{day:%Y-%m-%d}.pdf"

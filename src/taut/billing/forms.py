@@ -144,3 +144,18 @@ class FeeForm(AmountMixin, forms.Form):
         if start and end and end < start:
             self.add_error("effective_to", "The fee cannot end before it starts.")
         return data
+
+
+class PackageForm(AmountMixin, OnceForm):
+    name = forms.CharField(max_length=100, help_text="As the patient will see it.")
+    sessions = forms.IntegerField(min_value=1, max_value=100, label="Visits")
+    amount = forms.CharField(max_length=30, label="Price", help_text="Before tax, e.g. 540.00.")
+    expires_on = forms.DateField(label="Expires on", widget=forms.DateInput(attrs={"type": "date"}))
+    appointment_types = forms.MultipleChoiceField(
+        label="Covers", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, currency: str, types: list[Any], **kwargs: Any) -> None:
+        self.clinic_currency = currency
+        super().__init__(*args, **kwargs)
+        _choose(self.fields["appointment_types"], [(str(t.pk), t.name) for t in types])

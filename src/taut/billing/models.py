@@ -177,6 +177,10 @@ class Invoice(models.Model):
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.DRAFT
 
+    @property
+    def is_void(self) -> bool:
+        return self.status == InvoiceStatus.VOID
+
 
 class InvoiceLine(models.Model):
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
@@ -281,3 +285,60 @@ class LedgerEntry(models.Model):
     @property
     def display_amount(self) -> str:
         return format_money(self.amount_minor, self.currency)
+
+
+class Package(models.Model):
+    """A prepaid bundle of visits sold to a patient (e.g. six dry-needling sessions).
+
+    What is left is never stored: it is the number of sessions less the redemptions of invoices
+    that are not void. Selling it issues one invoice (`sale_invoice`); a refund of the unused
+    part is a credit on that invoice (`refund_entry`) and closes the package."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    sessions = models.PositiveSmallIntegerField()
+    price_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    expires_on = models.DateField()
+    appointment_types = models.ManyToManyField("scheduling.AppointmentType", related_name="+")
+    sale_invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="package_sold"
+    )
+    sold_on = models.DateField()
+    refund_entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "patient", "expires_on"], name="package_patient")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sessions__gte=1), name="package_has_sessions"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gte=models.F("sold_on")),
+                name="package_expires_after_sale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sessions} sessions)"
+
+
+class PackageRedemption(models.Model):
+    """One visit drawn from a package, on the invoice that would otherwise have charged it.
+    Voiding that invoice gives the visit back (a redemption counts while its invoice is live)."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="redemptions")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="redemption")
+    created_at = models.DateTimeField()
+
+    objects = ScopedManager()
+
+    def __str__(self) -> str:
+        return f"Redemption of package {self.package_id} on invoice {self.invoice_id}"

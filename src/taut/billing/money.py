@@ -100,3 +100,8 @@ def format_money(minor: int, code: str) -> str:
     c = currency(code)
     sign = "-" if minor < 0 else ""
     return f"{sign}{c.symbol}{major(abs(minor), code):,.{c.exponent}f}"
+
+
+def pro_rata(minor: int, part: int, whole: int) -> int:
+    """`part`/`whole` of an amount (a package's unused sessions), rounded by the one rule."""
+    return _round(Decimal(minor) * Decimal(part) / Decimal(whole))

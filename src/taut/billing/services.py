@@ -28,6 +28,7 @@ from taut.billing.models import (
     PaymentMethod,
 )
 from taut.billing.money import CURRENCIES, check_amount, format_money, tax_on
+from taut.billing.packages import package_to_draw, redeem
 from taut.billing.selectors import billing_settings_for, fee_rows, invoice_totals, refundable
 from taut.common.context import AuditContext
 from taut.common.refusals import Invalid, Refused
@@ -118,7 +119,7 @@ def fee_add(
 # --- invoices -----------------------------------------------------------------------------------
 
 
-def _session_lines(session: Any, prices: list[Any]) -> list[tuple[str, str, int, Service]]:
+def _session_lines(session: Any) -> list[tuple[str, str, int, Service]]:
     """(description, code, units, service) for the visit's type and each billing code."""
     base = {
         "on": session.date_of_service,
@@ -142,6 +143,36 @@ def _session_lines(session: Any, prices: list[Any]) -> list[tuple[str, str, int,
     return lines
 
 
+def _covering_package(session: Any) -> Any:
+    """The patient's package that pays for this visit, if its type is one a package covers."""
+    appointment = getattr(session, "appointment", None)
+    if appointment is None:
+        return None
+    return package_to_draw(
+        patient=session.patient,
+        appointment_type_id=appointment.appointment_type_id,
+        on=session.date_of_service,
+    )
+
+
+def _priced(
+    lines: list[tuple[str, str, int, Service]], rows: list[Any], *, covered: bool
+) -> list[tuple[str, str, int, int]]:
+    """(description, code, units, unit price) of each line; a visit a package covers costs 0."""
+    if covered:
+        return [(description, code, units, 0) for description, code, units, _ in lines]
+    priced, missing = [], []
+    for description, code, units, service in lines:
+        fee = resolve_fee(rows, service)
+        if fee is None:
+            missing.append(code or description)
+        else:
+            priced.append((description, code, units, fee.amount_minor))
+    if missing:
+        raise Refused(f"Set a fee first for: {', '.join(missing)}.")
+    return priced
+
+
 @transaction.atomic
 def invoice_draft_from_session(*, ctx: AuditContext, session: Any, idempotency_key: str) -> Invoice:
     """Draft the invoice of a signed session: its visit type's fee and its billing codes' fees."""
@@ -155,18 +186,11 @@ def invoice_draft_from_session(*, ctx: AuditContext, session: Any, idempotency_k
     if live.exclude(status=InvoiceStatus.VOID).exists():
         raise Refused("This session already has an invoice; void it first to invoice again.")
     settings = billing_settings_for(session.clinic)
-    rows = fee_rows(session.clinic)
-    priced, missing = [], []
-    for description, code, units, service in _session_lines(session, rows):
-        fee = resolve_fee(rows, service)
-        if fee is None:
-            missing.append(code or description)
-        else:
-            priced.append((description, code, units, fee.amount_minor))
-    if missing:
-        raise Refused(f"Set a fee first for: {', '.join(missing)}.")
-    if not priced:
+    lines = _session_lines(session)
+    if not lines:
         raise Refused("The session has nothing to invoice: no visit type and no billing codes.")
+    package = _covering_package(session)
+    priced = _priced(lines, fee_rows(session.clinic), covered=package is not None)
     try:
         with transaction.atomic():
             invoice = Invoice.objects.create(
@@ -186,6 +210,10 @@ def invoice_draft_from_session(*, ctx: AuditContext, session: Any, idempotency_k
         if earlier is None:
             raise Refused("This session already has an invoice.") from None
         return earlier
+    if package is not None:
+        left = redeem(package=package, invoice=invoice)
+        covered = f" (covered by package, {left} of {package.sessions} left)"
+        priced[0] = (priced[0][0][: 200 - len(covered)] + covered, *priced[0][1:])
     for order, (description, code, units, unit_minor) in enumerate(priced):
         amount = unit_minor * units
         InvoiceLine.objects.create(
@@ -220,10 +248,15 @@ def invoice_issue(*, ctx: AuditContext, invoice: Invoice) -> Invoice:
     if invoice.status != InvoiceStatus.DRAFT:
         raise Refused("A void invoice cannot be issued.")
     total = invoice_totals(invoice).total
-    check_amount(total, field="invoice total")
+    covered = hasattr(invoice, "redemption")
+    if not (covered and total == 0):
+        check_amount(total, field="invoice total")
     invoice.number = _next_number(invoice.clinic)
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, clock.now()
     invoice.save(update_fields=["number", "status", "issued_at"])
+    _audit(ctx, invoice.clinic, Action.UPDATE, "invoice", invoice, issued=invoice.number)
+    if total == 0:  # a visit a package paid for: nothing to charge
+        return invoice
     append(
         clinic=invoice.clinic,
         patient=invoice.patient,
@@ -236,7 +269,6 @@ def invoice_issue(*, ctx: AuditContext, invoice: Invoice) -> Invoice:
         recorded_by=ctx.actor,
         memo=f"Invoice {invoice.display_number}",
     )
-    _audit(ctx, invoice.clinic, Action.UPDATE, "invoice", invoice, issued=invoice.number)
     return invoice
 
 
@@ -251,10 +283,23 @@ def invoice_void(*, ctx: AuditContext, invoice: Invoice, reason: str) -> Invoice
         return invoice
     if invoice.status == InvoiceStatus.DRAFT:
         raise Refused("A draft has not been issued; there is nothing to void.")
-    charge = LedgerEntry.objects.for_clinic(invoice.clinic_id).get(
-        invoice=invoice, kind=EntryKind.CHARGE
+    sold = getattr(invoice, "package_sold", None)
+    if sold is not None and (
+        sold.refund_entry_id is not None
+        or sold.redemptions.exclude(invoice__status=InvoiceStatus.VOID).exists()
+    ):
+        raise Refused(
+            "The package this invoice sold has been drawn on or refunded; refund its unused "
+            "part instead, or void the covered visits' invoices first."
+        )
+    charge = (
+        LedgerEntry.objects.for_clinic(invoice.clinic_id)
+        .filter(invoice=invoice, kind=EntryKind.CHARGE)
+        .first()
     )
-    _reverse(ctx, charge, reason=f"Credit note for invoice {invoice.display_number}: {reason}")
+    if charge is not None:  # a visit a package covered charged nothing
+        note = f"Credit note for invoice {invoice.display_number}: {reason}"
+        _reverse(ctx, charge, reason=note)
     invoice.status, invoice.voided_at, invoice.void_reason = InvoiceStatus.VOID, clock.now(), reason
     invoice.save(update_fields=["status", "voided_at", "void_reason"])
     _audit(ctx, invoice.clinic, Action.UPDATE, "invoice", invoice, voided=reason[:100])

@@ -1,8 +1,10 @@
 """The day's close-out: money taken at the desk, by payment method and practitioner.
 
 Takings are sums of ledger entries that moved money (payments, refunds, and reversals of either),
-recorded between the clinic's local midnights. A payment's practitioner is its invoice's; money
-taken on account has none.
+recorded between local midnights: those of the location of the visit paid for (its own zone, or
+the clinic's), and the clinic's for money taken on account. A clinic whose locations lie in two
+zones thus closes each location's day at its own midnight. A payment's practitioner is its
+invoice's; money taken on account has none.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.billing.models import LedgerEntry, PaymentMethod
 from taut.billing.money import major
+from taut.clinics.models import Location, local_zone
 from taut.common.context import AuditContext
 
 NO_PRACTITIONER = "Not linked to a visit"
@@ -55,11 +58,20 @@ def day_bounds(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]
     return start, end
 
 
-def close_out(*, ctx: AuditContext, clinic: Any, day: dt.date, currency: str) -> CloseOut:
+def _local_day(clinic: Any, day: dt.date) -> Q:
+    """Entries recorded on `day` where they were taken: per location zone, else the clinic's."""
     start, end = day_bounds(day, clinic.zone)
+    in_day = Q(invoice__location__isnull=True, recorded_at__gte=start, recorded_at__lt=end)
+    for location in Location.objects.for_clinic(clinic):
+        start, end = day_bounds(day, local_zone(clinic, location))
+        in_day |= Q(invoice__location=location, recorded_at__gte=start, recorded_at__lt=end)
+    return in_day
+
+
+def close_out(*, ctx: AuditContext, clinic: Any, day: dt.date, currency: str) -> CloseOut:
     grouped = (
         LedgerEntry.objects.for_clinic(clinic)
-        .filter(recorded_at__gte=start, recorded_at__lt=end)
+        .filter(_local_day(clinic, day))
         .exclude(method="")
         .values("method", "practitioner_id")
         .annotate(total=Sum("amount_minor"))

@@ -10,6 +10,12 @@ urlpatterns = [
     path("takings.csv", views.takings_csv, name="takings_csv"),
     path("patients/<uuid:patient_id>/", views.account, name="account"),
     path("patients/<uuid:patient_id>/payments/", views.payment, name="payment"),
+    path("patients/<uuid:patient_id>/packages/", views.package_sell, name="package_sell"),
+    path(
+        "patients/<uuid:patient_id>/packages/<uuid:package_id>/refund/",
+        views.package_refund,
+        name="package_refund",
+    ),
     path(
         "patients/<uuid:patient_id>/entries/<uuid:ledger_entry_id>/refund/",
         views.refund,

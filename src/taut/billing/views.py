@@ -13,16 +13,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from taut import clock
-from taut.billing import documents, late_fees, services
+from taut.billing import documents, late_fees, package_sales, services
 from taut.billing.forms import (
     FeeForm,
     OnceForm,
+    PackageForm,
     PaymentForm,
     ReasonForm,
     RefundForm,
     SettingsForm,
 )
 from taut.billing.models import EntryKind, InvoiceStatus
+from taut.billing.packages import get_package_for, packages_of
 from taut.billing.selectors import (
     billing_settings_for,
     fees_of,
@@ -90,8 +92,61 @@ def account(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             "late_fees": late_fees.late_fees_of(patient),
             "to_invoice": sessions_to_invoice(patient),
             "once_form": OnceForm(),
+            "packages": packages_of(patient),
+            "package_form": _package_form(request, currency),
         },
     )
+
+
+def _package_form(request: StaffRequest, currency: str, data: Any = None) -> PackageForm:
+    types = list(AppointmentType.objects.for_clinic(request.membership.clinic).order_by("name"))
+    # Prefixed: the payment form on the same page also has an `amount` (ids must stay unique).
+    return PackageForm(data, currency=currency, types=types, prefix="package")
+
+
+@require_POST
+@staff_required(Permission.BILLING_CHARGE)
+def package_sell(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    clinic = request.membership.clinic
+    form = _package_form(request, billing_settings_for(clinic).currency, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_account(patient)
+    data = form.cleaned_data
+    try:
+        package = package_sales.package_sell(
+            ctx=AuditContext.from_request(request),
+            patient=patient,
+            name=data["name"],
+            sessions=data["sessions"],
+            price_minor=data["amount"],
+            expires_on=data["expires_on"],
+            appointment_types=list(
+                AppointmentType.objects.for_clinic(clinic).filter(pk__in=data["appointment_types"])
+            ),
+            idempotency_key=data["idempotency_key"],
+        )
+        number = package.sale_invoice.display_number
+        messages.success(request, f"Package sold on invoice {number}.")
+    except Refused as refused:
+        show_refusal(request, refused)
+    return _to_account(patient)
+
+
+@require_POST
+@staff_required(Permission.BILLING_CHARGE)
+def package_refund(
+    request: StaffRequest, patient_id: uuid.UUID, package_id: uuid.UUID
+) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    package = get_package_for(clinic=patient.clinic, public_id=package_id, patient=patient)
+    try:
+        package_sales.package_refund_unused(ctx=AuditContext.from_request(request), package=package)
+        messages.success(request, "The unused visits were credited to the account.")
+    except Refused as refused:
+        show_refusal(request, refused)
+    return _to_account(patient)
 
 
 @require_POST
@@ -274,8 +329,11 @@ def credit_note_pdf(
 ) -> HttpResponse:
     patient = _patient(request, patient_id)
     found = get_invoice_for(clinic=patient.clinic, public_id=invoice_id, patient=patient)
-    if found.status != InvoiceStatus.VOID:
-        raise Http404("Only a void invoice has a credit note.")
+    if (
+        found.status != InvoiceStatus.VOID
+        or not found.entries.filter(kind=EntryKind.REVERSAL).exists()
+    ):
+        raise Http404("Only a void invoice that charged something has a credit note.")
     pdf = documents.credit_note_pdf(found)
     return documents.attachment(pdf, documents.credit_note_filename(found))
 

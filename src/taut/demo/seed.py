@@ -14,6 +14,7 @@ from taut import clock
 from taut.clinics.models import Clinic, Location, Membership
 from taut.clinics.roles import Role
 from taut.demo import people
+from taut.demo.billing import seed_billing, seed_packages
 from taut.demo.charting import seed_profiles, seed_signed_session, seed_stock
 from taut.demo.outcomes import seed_outcome_histories
 from taut.demo.pathway import seed_pathway
@@ -142,6 +143,16 @@ def seed_demo(
         established=pathway_patients[0],
     )
     progress(f"working hours, {booked} bookings over the coming week, one care plan")
+    invoices = seed_billing(
+        clinic=clinic, owner=staff["owner"], desk=staff["frontdesk"], today=today
+    )
+    seed_packages(
+        clinic=clinic,
+        desk=staff["frontdesk"],
+        patients=[portal_patient, pathway_patients[0]],
+        today=today,
+    )
+    progress(f"fees, {invoices} invoices with payments and a void, two packages")
     return [*STAFF, DemoLogin(PATIENT_LOGIN.username, "patient", portal_patient.full_name)]
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from taut.billing import documents
 from taut.billing.models import EntryKind, InvoiceStatus
+from taut.billing.packages import packages_of
 from taut.billing.selectors import (
     billing_settings_for,
     get_entry_for,
@@ -34,6 +35,7 @@ def home(request: Any) -> HttpResponse:
             "account": found,
             "payments": [e for e in found.entries if e.kind == EntryKind.PAYMENT],
             "currency": billing_settings_for(patient.clinic).currency,
+            "packages": packages_of(patient),
         },
     )
 
@@ -51,7 +53,10 @@ def invoice_pdf(request: Any, invoice_id: uuid.UUID) -> HttpResponse:
 def credit_note_pdf(request: Any, invoice_id: uuid.UUID) -> HttpResponse:
     patient = request.patient
     found = get_invoice_for(clinic=patient.clinic_id, public_id=invoice_id, patient=patient)
-    if found.status != InvoiceStatus.VOID:
+    if (
+        found.status != InvoiceStatus.VOID
+        or not found.entries.filter(kind=EntryKind.REVERSAL).exists()
+    ):
         raise Http404("No such credit note.")
     pdf = documents.credit_note_pdf(found)
     return documents.attachment(pdf, documents.credit_note_filename(found))
