@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
 
+from taut import clock
 from taut.messaging import sms
 from taut.messaging.models import Channel, Kind, OutboundMessage, Status
 from taut.messaging.services import message_queue, message_to_patient, messages_cancel
+from taut.messaging.tasks import MAX_ATTEMPTS
 from tests.conftest import World, run_due_tasks
 
 
@@ -108,7 +111,9 @@ def test_a_patient_with_no_contact_details_gets_nothing_queued(world: World) -> 
     assert not OutboundMessage.objects.exists()
 
 
-def test_a_transport_failure_is_recorded_not_raised(world: World, settings: object) -> None:
+def test_a_transport_failure_is_retried_then_recorded_not_raised(
+    world: World, settings: object
+) -> None:
     settings.EMAIL_BACKEND = "tests.messaging.test_services.BrokenBackend"  # type: ignore[attr-defined]
     message = message_queue(
         clinic=world.clinic_a,
@@ -119,7 +124,12 @@ def test_a_transport_failure_is_recorded_not_raised(world: World, settings: obje
     )
     run_due_tasks()
     message.refresh_from_db()
-    assert message.status == Status.FAILED and "mail server down" in message.error
+    assert message.status == Status.QUEUED and "mail server down" in message.error
+    later = clock.now() + dt.timedelta(days=1)
+    while run_due_tasks(at=later):
+        pass
+    message.refresh_from_db()
+    assert message.status == Status.FAILED and message.attempts == MAX_ATTEMPTS
 
 
 class BrokenBackend:

@@ -18,7 +18,7 @@ from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
 from taut.common.context import AuditContext
 from taut.messaging.desk_requests import desk_request_record
-from taut.messaging.models import Kind, RequestKind, SmsOptOut
+from taut.messaging.models import Channel, Kind, OutboundMessage, RequestKind, SmsOptOut
 from taut.messaging.selectors import patients_with_number
 from taut.messaging.sms_text import SmsBody, SmsFields, sms_body
 from taut.patients.models import Patient
@@ -48,6 +48,15 @@ def on_confirm_reply(handler: ConfirmHandler) -> ConfirmHandler:
 
 def _clinics_of(text: InboundText) -> list[Clinic]:
     clinics = list({p.clinic_id: p.clinic for p in text.patients}.values())
+    if len(clinics) > 1:
+        # Patients of several clinics share the number: the reply is to whoever texted it last.
+        last = (
+            OutboundMessage.objects.filter(channel=Channel.SMS, patient__in=text.patients)
+            .exclude(sent_at=None)
+            .order_by("-sent_at", "-pk")
+            .first()
+        )
+        return [last.clinic] if last is not None else clinics
     if clinics:
         return clinics
     # A number Taut does not know: only a single-clinic installation can tell whose it is.
