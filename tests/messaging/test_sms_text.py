@@ -19,7 +19,7 @@ from taut.messaging.sms_text import (
     sms_body,
     sms_template_check,
 )
-from tests.conftest import World, run_due_tasks
+from tests.conftest import World, client_for, run_due_tasks
 from tests.scheduling.conftest import at, book, make_desk, next_working_day
 
 
@@ -119,3 +119,20 @@ def test_booking_texts_name_no_visit_type_practitioner_or_advice(
 )
 def test_numbers_are_written_for_the_provider_in_e164(written: str, number: str) -> None:
     assert e164(written) == number
+
+
+def test_an_owner_words_the_reminder_and_a_bad_placeholder_is_shown_beside_the_box(
+    world: World,
+) -> None:
+    owner = client_for(world.owner_a)
+    page = owner.get("/messages/texts/")
+    assert page.status_code == 200 and "{date}" in page.content.decode()
+    refused = owner.post("/messages/texts/", {Kind.REMINDER.value: "{clinic} {diagnosis}"})
+    assert refused.status_code == 400
+    assert "Appointment reminder: Text: Unknown placeholder diagnosis" in refused.content.decode()
+    assert not SmsTemplate.objects.exists()
+    saved = owner.post("/messages/texts/", {Kind.REMINDER.value: "{clinic}: see you {date}"})
+    assert saved.status_code == 302
+    [row] = SmsTemplate.objects.for_clinic(world.clinic_a)
+    assert (row.kind, row.text) == (Kind.REMINDER, "{clinic}: see you {date}")
+    assert client_for(world.frontdesk_a).get("/messages/texts/").status_code == 403

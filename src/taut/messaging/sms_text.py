@@ -12,7 +12,12 @@ from __future__ import annotations
 import string
 from dataclasses import asdict, dataclass
 
+from django.db import transaction
+
+from taut.audit.models import Action
+from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
+from taut.common.context import AuditContext
 from taut.common.refusals import Invalid
 from taut.messaging.models import Kind, SmsTemplate
 
@@ -107,3 +112,28 @@ def sms_body(*, clinic: Clinic, kind: str, fields: SmsFields) -> SmsBody:
     if any(not values[name] for name in _placeholders(template)):
         template = GENERIC  # better a plain "call us" than "on  at ,"
     return SmsBody(template.format_map(values))
+
+
+# The kinds a clinic may word for itself: the ones that go to patients by text.
+EDITABLE = tuple(Kind(kind) for kind in DEFAULTS)
+
+
+@transaction.atomic
+def sms_template_save(*, ctx: AuditContext, clinic: Clinic, kind: str, text: str) -> None:
+    """Store the clinic's wording of one kind; an empty text goes back to the default."""
+    if kind not in EDITABLE:
+        raise SmsTemplateInvalid("Kind: not a text message Taut sends.", fields={"kind": kind})
+    if not text.strip():
+        SmsTemplate.objects.for_clinic(clinic).filter(kind=kind).delete()
+    else:
+        SmsTemplate.objects.update_or_create(
+            clinic=clinic, kind=kind, defaults={"text": sms_template_check(text)}
+        )
+    audit_record(
+        ctx=ctx,
+        clinic=clinic,
+        action=Action.UPDATE,
+        object_type="sms_template",
+        object_id=kind,
+        detail={"default": not text.strip()},
+    )

@@ -25,6 +25,14 @@ from taut.messaging.selectors import (
     undeliverable_emails_of,
 )
 from taut.messaging.services import MessageRefused, patient_message_send, patient_thread_mark_read
+from taut.messaging.sms_text import (
+    DEFAULTS,
+    EDITABLE,
+    PLACEHOLDERS,
+    SmsTemplateInvalid,
+    sms_template_save,
+    template_for,
+)
 from taut.patients.selectors import get_patient_for
 
 
@@ -79,4 +87,41 @@ def thread(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient_thread_mark_read(patient=patient, direction=Direction.FROM_PATIENT)
     return render(
         request, "messaging/thread.html", {"patient": patient, "thread": thread_of(patient=patient)}
+    )
+
+
+@staff_required(Permission.CLINIC_MANAGE)
+def text_wording(request: StaffRequest) -> HttpResponse:
+    """The clinic's wording of each text message; placeholders only from the whitelist."""
+    clinic = request.membership.clinic
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        for kind in EDITABLE:
+            text = request.POST.get(kind.value, "")
+            if " ".join(text.split()) == DEFAULTS[kind]:
+                text = ""  # unchanged from the default: keep following the default
+            try:
+                sms_template_save(
+                    ctx=AuditContext.from_request(request), clinic=clinic, kind=kind, text=text
+                )
+            except SmsTemplateInvalid as refusal:
+                errors[kind.value] = refusal.message
+        if not errors:
+            messages.success(request, "Text message wording saved.")
+            return redirect("messaging:texts")
+    rows = [
+        {
+            "kind": kind,
+            "text": request.POST.get(kind.value)
+            if errors
+            else template_for(clinic=clinic, kind=kind),
+            "error": errors.get(kind.value, ""),
+        }
+        for kind in EDITABLE
+    ]
+    return render(
+        request,
+        "messaging/texts.html",
+        {"rows": rows, "placeholders": PLACEHOLDERS},
+        status=400 if errors else 200,
     )
