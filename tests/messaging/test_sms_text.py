@@ -125,6 +125,10 @@ def test_an_owner_words_the_reminder_and_a_bad_placeholder_is_shown_beside_the_b
     world: World,
 ) -> None:
     owner = client_for(world.owner_a)
+    assert "/messages/texts/" in owner.get("/messages/").content.decode()
+    assert (
+        "/messages/texts/" not in client_for(world.frontdesk_a).get("/messages/").content.decode()
+    )
     page = owner.get("/messages/texts/")
     assert page.status_code == 200 and "{date}" in page.content.decode()
     refused = owner.post("/messages/texts/", {Kind.REMINDER.value: "{clinic} {diagnosis}"})

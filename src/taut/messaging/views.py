@@ -47,6 +47,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
             "requests": desk_requests_of(clinic=clinic),
             "handled": desk_requests_of(clinic=clinic, handled=True, limit=20),
             "bounced": undeliverable_emails_of(clinic=clinic),
+            "may_word_texts": request.membership.may(Permission.CLINIC_MANAGE),
         },
     )
 
