@@ -231,16 +231,28 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the start, usually on port 465
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Taut <no-reply@localhost>")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend
 
-# Text messages go through a sender chosen here; Taut ships a console sender and an in-memory
-# one for tests, and no provider is hard-wired (write a class with `send(messages)` for yours).
-TAUT_SMS_BACKEND = env_str(
-    "TAUT_SMS_BACKEND",
-    "taut.messaging.sms.LocmemSmsBackend" if TESTING else "taut.messaging.sms.ConsoleSmsBackend",
-)
+# Text messages: "twilio" sends through Twilio; "console" prints (development), "locmem" keeps
+# them for the tests; or the dotted path of your own sender class (see taut/messaging/sms.py).
+TAUT_SMS_BACKEND = env_str("TAUT_SMS_BACKEND", "locmem" if TESTING else "console")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM = env_str("TWILIO_FROM")  # the sending number, +E.164
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")  # instead of a number
+# The country code of numbers written without one.
+TAUT_SMS_COUNTRY_CODE = env_str("TAUT_SMS_COUNTRY_CODE", "1")
+if TAUT_SMS_BACKEND == "twilio" and not (
+    TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and (TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID)
+):
+    raise ImproperlyConfigured(
+        "TAUT_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM "
+        "(or TWILIO_MESSAGING_SERVICE_SID)."
+    )
 # FHIR bulk-export files (patient data at rest outside the database) are deleted this many hours
 # after the export finished; the status answer's Expires header and the export page say when.
 TAUT_EXPORT_HOURS = env_int("TAUT_EXPORT_HOURS", 72)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("schedule/", include("taut.scheduling.urls")),
     path("messages/", include("taut.messaging.urls")),
     path("book/", include("taut.scheduling.public_urls")),
+    path("contact/", include("taut.messaging.public_urls")),
     path("diary/", include("taut.diary.urls")),
     path("outcomes/", include("taut.outcomes.urls")),
     path("learn/", include("taut.education.urls")),

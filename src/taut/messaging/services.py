@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from taut import clock
 from taut.audit.models import Action
@@ -20,19 +21,37 @@ from taut.messaging.models import (
     Kind,
     OutboundMessage,
     PatientMessage,
+    SmsOptOut,
     Status,
+    UndeliverableEmail,
 )
+from taut.messaging.sms import e164
+from taut.messaging.sms_text import SmsBody, SmsFields, sms_body
 from taut.messaging.tasks import deliver_message
 from taut.patients.models import Patient
 
 
+def email_deliverable(clinic: Clinic, address: str) -> bool:
+    key = address.strip().lower()
+    return not UndeliverableEmail.objects.for_clinic(clinic).filter(address=key).exists()
+
+
+def number_textable(phone: str) -> bool:
+    return not SmsOptOut.objects.filter(number=e164(phone)).exists()
+
+
 def patient_channel(patient: Patient) -> tuple[Channel, str] | None:
-    """Email when the patient gave an address, otherwise a text message, otherwise nothing."""
-    if patient.email:
+    """Email when the patient gave an address the mail server takes, otherwise a text message
+    unless the number replied STOP, otherwise nothing."""
+    if patient.email and email_deliverable(patient.clinic, patient.email):
         return Channel.EMAIL, patient.email
-    if patient.phone:
+    if patient.phone and number_textable(patient.phone):
         return Channel.SMS, patient.phone
     return None
+
+
+def portal_link(name: str = "portal:home") -> str:
+    return settings.TAUT_BASE_URL + reverse(name)
 
 
 @transaction.atomic
@@ -51,7 +70,10 @@ def message_queue(
     now: datetime | None = None,
 ) -> OutboundMessage:
     """`now` is the caller's clock (services pass theirs), so a message is never due before the
-    change it announces; without one, the wall clock."""
+    change it announces; without one, the wall clock. A text message's body must come from
+    `sms_body` (taut.messaging.sms_text), which keeps clinical words out of text messages."""
+    if channel == Channel.SMS and not isinstance(body, SmsBody):
+        raise TypeError("A text message's body must be made by taut.messaging.sms_text.sms_body.")
     now = now or clock.now()
     send_after = max(send_after or now, now)
     message = OutboundMessage.objects.create(
@@ -81,14 +103,19 @@ def message_to_patient(
     send_after: datetime | None = None,
     calendar_file: str = "",
     now: datetime | None = None,
+    sms: SmsFields | None = None,
 ) -> OutboundMessage | None:
-    """Queue a message by the patient's own channel; None when there is no way to reach them."""
+    """Queue a message by the patient's own channel; None when there is no way to reach them.
+
+    By email the patient gets `subject` and `body`; by text, the clinic's wording for `kind`
+    filled from `sms` only (default: the clinic's name and a link to the portal)."""
     route = patient_channel(patient)
     if route is None:
         return None
     channel, recipient = route
     if channel == Channel.SMS:
-        body = f"{subject}\n{body}" if subject else body
+        fields = sms or SmsFields(clinic=patient.clinic.name, link=portal_link())
+        body = sms_body(clinic=patient.clinic, kind=kind, fields=fields)
     return message_queue(
         clinic=patient.clinic,
         patient=patient,
@@ -170,6 +197,7 @@ def patient_message_send(
             kind=Kind.CLINIC_MESSAGE,
             subject=f"A message from {patient.clinic.name}",
             body=f"The clinic replied to you. Read it in your portal: {link}/portal/messages/",
+            sms=SmsFields(clinic=patient.clinic.name, link=portal_link("portal:messages")),
         )
     return message
 
@@ -181,3 +209,32 @@ def patient_thread_mark_read(*, patient: Patient, direction: Direction) -> int:
         .filter(patient=patient, direction=direction, read_at__isnull=True)
         .update(read_at=clock.now())
     )
+
+
+# A later status never moves a message back: Twilio's callbacks may arrive out of order.
+PROVIDER_STATUSES = {
+    "sent": (Status.SENT, 1),
+    "delivered": (Status.DELIVERED, 2),
+    "undelivered": (Status.UNDELIVERED, 2),
+    "failed": (Status.FAILED, 2),
+}
+STATUS_RANK = {Status.QUEUED: 0, Status.SENT: 1}
+
+
+@transaction.atomic
+def sms_status_record(*, provider_id: str, provider_status: str, error_code: str = "") -> bool:
+    """Record the provider's news of a sent text; False when it changes nothing."""
+    known = PROVIDER_STATUSES.get(provider_status)
+    if not provider_id or known is None:
+        return False
+    message = OutboundMessage.objects.select_for_update().filter(provider_id=provider_id).first()
+    if message is None:
+        return False
+    status, rank = known
+    if STATUS_RANK.get(Status(message.status), 3) >= rank:
+        return False
+    message.status = status
+    if error_code:
+        message.error = f"Twilio reported {provider_status}, error {error_code}."
+    message.save(update_fields=["status", "error"])
+    return True

@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from taut.common.times import local_text
 from taut.messaging.models import Kind
 from taut.messaging.services import message_to_patient, messages_cancel
+from taut.messaging.sms_text import SmsFields
 from taut.patients.models import Patient
 from taut.scheduling.calendar import patient_calendar_file
 from taut.scheduling.models import Appointment
@@ -38,6 +39,17 @@ def _portal_link() -> str:
     return f"{settings.TAUT_BASE_URL}{reverse('portal:appointments')}"
 
 
+def sms_fields(appointment: Appointment) -> SmsFields:
+    """What a text message about the visit may say: no visit type, no practitioner."""
+    return SmsFields(
+        clinic=appointment.clinic.name,
+        date=local_text(appointment.starts_at, appointment.zone, "D j M"),
+        time=local_text(appointment.starts_at, appointment.zone, "H:i"),
+        location=appointment.location.name,
+        link=_portal_link(),
+    )
+
+
 def _details(appointment: Appointment) -> str:
     location = appointment.location
     return (
@@ -60,6 +72,7 @@ def notify_booked(appointment: Appointment, *, now: dt.datetime, reminder_hours:
         about=appointment.about,
         calendar_file=patient_calendar_file(appointment, now=now),
         now=now,
+        sms=sms_fields(appointment),
     )
     # In UTC: "24 hours before" is elapsed time, also across the night the clocks change.
     remind_at = appointment.starts_at.astimezone(dt.UTC) - dt.timedelta(hours=reminder_hours)
@@ -72,6 +85,7 @@ def notify_booked(appointment: Appointment, *, now: dt.datetime, reminder_hours:
             about=appointment.about,
             send_after=remind_at,
             now=now,
+            sms=sms_fields(appointment),
         )
 
 
@@ -83,6 +97,7 @@ def notify_cancelled(appointment: Appointment, *, fee_note: str) -> None:
         subject=f"Appointment cancelled: {appointment.clinic.name}",
         body=f"This appointment is cancelled.\n\n{_details(appointment)}\n\n{fee_note}".strip(),
         about=appointment.about,
+        sms=sms_fields(appointment),
     )
 
 
@@ -112,4 +127,5 @@ def invite_to_portal(patient: Patient) -> None:
             f"Your username is: {user.get_username()}"
         ),
         about=f"patient:{patient.public_id}",
+        sms=SmsFields(clinic=patient.clinic.name, link=link),
     )

@@ -74,6 +74,8 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointment",
     )
+    # When the patient confirmed they are coming (a "C" reply to a text), if they did.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
