@@ -46,12 +46,10 @@
     });
   }
 
+  // A visit's name is what it shows (time, patient, type); how to move it is its description.
   function describe(info) {
     var link = info.el.tagName === "A" ? info.el : info.el.querySelector("a");
-    if (!link) { return; }
-    var time = info.timeText ? info.timeText + ", " : "";
-    var hint = info.event.startEditable ? " Press Enter to open it and move it." : "";
-    link.setAttribute("aria-label", time + info.event.title + "." + hint);
+    if (link && info.event.startEditable) { link.setAttribute("aria-describedby", "calendar-help"); }
   }
 
   function mount(host) {
