@@ -26,7 +26,7 @@ from taut.scheduling.models.appointments import HOLDING, AppointmentStatus
 
 def _appointments(clinic: Clinic | int) -> Any:
     return Appointment.objects.for_clinic(clinic).select_related(
-        "patient", "practitioner", "location", "appointment_type", "clinic"
+        "patient", "practitioner", "location", "appointment_type", "clinic", "room", "device"
     )
 
 
@@ -232,7 +232,6 @@ def calendar_appointments(
     cancellations stay on the list view."""
     rows = (
         _appointments(clinic)
-        .select_related("room", "device")
         .filter(starts_at__lt=end, ends_at__gt=start)
         .exclude(status=AppointmentStatus.CANCELLED)
     )

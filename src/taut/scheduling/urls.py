@@ -31,6 +31,8 @@ urlpatterns = [
         name="time_off_remove",
     ),
     path("setup/types/<int:type_id>/", setup_views.type_edit, name="type_edit"),
+    path("setup/resources/add/", setup_views.resource_add, name="resource_add"),
+    path("setup/resources/<uuid:resource_id>/", setup_views.resource_edit, name="resource_edit"),
     path("setup/policy/", setup_views.policy_edit, name="policy"),
     path("calendar/", setup_views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", setup_views.calendar_feed, name="feed"),

@@ -34,13 +34,21 @@ def resource_save(*, request: HttpRequest | None, actor: Any, resource: Resource
             fields={"location": "choose one of this clinic's locations"},
         )
     created = resource.pk is None
+    reason = f"{resource.location.name} already has one called “{resource.name}”"
+    same_name = Resource.objects.for_clinic(resource.clinic_id).filter(
+        location=resource.location, name=resource.name
+    )
+    if same_name.exclude(pk=resource.pk).exists():
+        raise BookingRefused([f"Name: {reason}."], fields={"name": reason})
     try:
         with transaction.atomic():
             resource.save()
     except IntegrityError as error:
-        if "resource_name_once_per_location" not in str(error):
+        # Added at the same moment by someone else: PostgreSQL names the constraint, SQLite
+        # the columns.
+        guards = ("resource_name_once_per_location", "scheduling_resource.name")
+        if not any(guard in str(error) for guard in guards):
             raise
-        reason = f"{resource.location.name} already has one called “{resource.name}”"
         raise BookingRefused([f"Name: {reason}."], fields={"name": reason}) from error
     _audit(request, actor, resource, Action.CREATE if created else Action.UPDATE)
     return resource
