@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from taut.audit.models import AuditEntry
-from taut.scheduling.models import Resource, ResourceKind
+from taut.scheduling.models import Appointment, Resource, ResourceKind
 from tests.conftest import client_for
 from tests.scheduling.conftest import TUESDAY, Desk, at, book
 from tests.scheduling.rooms import add_resource
@@ -78,3 +78,30 @@ def test_only_the_owner_sets_rooms_up_and_only_in_their_clinic(desk: Desk) -> No
     room = add_resource(desk, "Room 1")
     url = reverse("scheduling:resource_edit", kwargs={"resource_id": room.public_id})
     assert client_for(desk.world.owner_b).get(url).status_code == 404
+
+
+def test_the_desk_books_in_a_chosen_room_and_is_told_when_it_is_taken(desk: Desk) -> None:
+    from tests.conftest import make_patient
+    from tests.scheduling.conftest import next_working_day
+    from tests.scheduling.rooms import add_clinician
+
+    room = add_resource(desk, "Room 2")
+    kind = desk.type("initial_evaluation")
+    client = client_for(desk.world.frontdesk_a)
+    url = reverse("scheduling:book", kwargs={"patient_id": desk.world.patient_a.public_id})
+    search = {"appointment_type": kind.pk, "practitioner": "", "day": next_working_day()}
+    page = client.get(url, search)
+    assert "Any free room, if the visit needs one" in page.content.decode()
+    slot = page.context["choices"][0][0]
+    chosen = {"appointment_type": kind.pk, "slot": slot, "room": room.public_id}
+    assert client.post(url, chosen).status_code == 302
+    assert Appointment.objects.get().room == room
+
+    other = make_patient(desk.world.clinic_a, "Bo", "Second")
+    add_clinician(desk, "bea")
+    other_url = reverse("scheduling:book", kwargs={"patient_id": other.public_id})
+    page = client.get(other_url, search)
+    same_time = next(v for v, found in page.context["choices"] if v.split("|")[2] in slot)
+    refused = client.post(other_url, {**chosen, "slot": same_time})
+    assert refused.status_code == 422
+    assert "Room 2 is taken at that time." in refused.content.decode()

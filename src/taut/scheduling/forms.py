@@ -81,6 +81,9 @@ class SlotChoiceForm(forms.Form):
     appointment_type = forms.IntegerField(widget=forms.HiddenInput)
     slot = forms.CharField(label="Time", error_messages={"required": "Choose a time."})
     note = forms.CharField(label="Note for the clinic", required=False, max_length=300)
+    # The desk's optional picks (public ids); empty: a free one when the type needs it.
+    room = forms.UUIDField(label="Room", required=False)
+    device = forms.UUIDField(label="Device", required=False)
 
     def clean_slot(self) -> str:
         value: str = self.cleaned_data["slot"]
