@@ -250,12 +250,14 @@ def _move_request(request: StaffRequest, clinic: Clinic) -> dict[str, Any]:
     return {**payload, "start": start, "minutes": int((end - start).total_seconds() // 60)}
 
 
-def _held_in_column(request: StaffRequest, payload: dict[str, Any]) -> dict[str, Resource]:
-    """Dragged within a room's (or device's) column, the visit keeps that resource."""
+def _held_in_column(
+    request: StaffRequest, payload: dict[str, Any]
+) -> tuple[Resource | None, Resource | None]:
+    """(room, device) to keep: dragged within a room's or a device's column, the visit keeps it."""
     if not payload.get("resource"):
-        return {}
+        return None, None
     resource = get_resource_for(membership=request.membership, public_id=str(payload["resource"]))
-    return {"room" if resource.kind == ResourceKind.ROOM else "device": resource}
+    return (resource, None) if resource.kind == ResourceKind.ROOM else (None, resource)
 
 
 @require_POST
@@ -267,6 +269,7 @@ def calendar_move(request: StaffRequest, appointment_id: uuid.UUID) -> JsonRespo
     clinic = request.membership.clinic
     try:
         payload = _move_request(request, clinic)
+        room, device = _held_in_column(request, payload)
         moved = services.appointment_reschedule(
             request=request,
             actor=request.user,
@@ -277,7 +280,8 @@ def calendar_move(request: StaffRequest, appointment_id: uuid.UUID) -> JsonRespo
             channel=BookingChannel.DESK,
             now=clock.now(),
             minutes=payload["minutes"],
-            **_held_in_column(request, payload),
+            room=room,
+            device=device,
         )
     except Refused as refusal:
         return _refused(refusal)

@@ -109,14 +109,12 @@ def schedule_week(request: StaffRequest) -> HttpResponse:
     )
 
 
-def _chosen_resources(request: StaffRequest, choice: SlotChoiceForm) -> dict[str, Resource]:
-    """The room and device the desk picked, if any: the booking service checks they may be held."""
-    picked = {field: choice.cleaned_data.get(field) for field in ("room", "device")}
-    return {
-        field: get_resource_for(membership=request.membership, public_id=public_id)
-        for field, public_id in picked.items()
-        if public_id
-    }
+def _chosen(request: StaffRequest, choice: SlotChoiceForm, field: str) -> Resource | None:
+    """The room (or device) the desk picked, if any: the booking service checks it may be held."""
+    public_id = choice.cleaned_data.get(field)
+    if not public_id:
+        return None
+    return get_resource_for(membership=request.membership, public_id=public_id)
 
 
 def _resource_choices(clinic: Any) -> dict[str, list[Resource]]:
@@ -175,7 +173,8 @@ def schedule_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
                 channel=BookingChannel.DESK,
                 now=clock.now(),
                 note=choice.cleaned_data["note"],
-                **_chosen_resources(request, choice),
+                room=_chosen(request, choice, "room"),
+                device=_chosen(request, choice, "device"),
             )
         except services.BookingRefused as refusal:
             for reason in refusal.reasons:
@@ -295,7 +294,8 @@ def appointment_move(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRe
                 location=chosen.location,
                 channel=BookingChannel.DESK,
                 now=clock.now(),
-                **_chosen_resources(request, choice),
+                room=_chosen(request, choice, "room"),
+                device=_chosen(request, choice, "device"),
             )
         except services.BookingRefused as refusal:
             for reason in refusal.reasons:
