@@ -136,6 +136,13 @@ def _payment_a(w: World) -> str:
 
 
 # How to fill each URL parameter with a record of clinic A.
+def _room_a(w: World) -> Any:
+    from taut.scheduling.models import Resource
+
+    location = Location.objects.for_clinic(w.clinic_a).get()
+    return Resource.objects.create(clinic=w.clinic_a, location=location, name="Room 1", kind="room")
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
@@ -161,6 +168,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "diary_entry_id": lambda w: str(_diary_a(w).entry.public_id),
     "invoice_id": lambda w: str(_invoice_a(w).public_id),
     "ledger_entry_id": _payment_a,
+    "resource_id": lambda w: str(_room_a(w).public_id),
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {
