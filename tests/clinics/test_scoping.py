@@ -142,6 +142,13 @@ def _backend_client_a(w: World) -> str:
     return str(Machine().register(w.clinic_a, w.owner_a).public_id)
 
 
+def _room_a(w: World) -> Any:
+    from taut.scheduling.models import Resource
+
+    location = Location.objects.for_clinic(w.clinic_a).get()
+    return Resource.objects.create(clinic=w.clinic_a, location=location, name="Room 1", kind="room")
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
@@ -168,6 +175,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "invoice_id": lambda w: str(_invoice_a(w).public_id),
     "ledger_entry_id": _payment_a,
     "client_id": _backend_client_a,
+    "resource_id": lambda w: str(_room_a(w).public_id),
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {

@@ -11,10 +11,18 @@ from taut.clinics.models import Clinic, Location
 from taut.messaging.models import OutboundMessage, Status
 from taut.patients.models import Patient
 from taut.scheduling.availability import free_slots_for
-from taut.scheduling.models import AppointmentType, BookingChannel, CarePlan
+from taut.scheduling.models import (
+    AppointmentType,
+    BookingChannel,
+    CarePlan,
+    Resource,
+    ResourceKind,
+)
 from taut.scheduling.services import BookingRefused, appointment_book
 from taut.scheduling.services.care_plans import care_plan_create
+from taut.scheduling.services.resources import resource_save
 from taut.scheduling.services.setup import (
+    appointment_type_save,
     scheduling_defaults_ensure,
     weekly_break_add,
     working_hours_add,
@@ -26,6 +34,22 @@ HOURS = [
     ("clinician2", 1, (0, 2, 4), dt.time(9), dt.time(18)),
     ("clinician2", 0, (1, 3), dt.time(9), dt.time(15)),
 ]
+
+
+def _seed_rooms(clinic: Clinic, owner: Any, locations: list[Location]) -> None:
+    """Two treatment rooms at each location (as many as clinicians, so no demo booking is
+    refused for want of one) and an e-stim unit at the first; evaluations need a room."""
+    for location in locations:
+        for name in ("Room 1", "Room 2"):
+            resource = Resource(clinic=clinic, location=location, name=name, kind=ResourceKind.ROOM)
+            resource_save(request=None, actor=owner, resource=resource)
+    unit = Resource(
+        clinic=clinic, location=locations[0], name="E-stim unit 1", kind=ResourceKind.ESTIM_UNIT
+    )
+    resource_save(request=None, actor=owner, resource=unit)
+    for evaluation in AppointmentType.objects.for_clinic(clinic).filter(kind="initial_evaluation"):
+        evaluation.needs_room = True
+        appointment_type_save(request=None, actor=owner, appointment_type=evaluation)
 
 
 def seed_schedule(
@@ -62,6 +86,7 @@ def seed_schedule(
                 start=dt.time(12),
                 end=dt.time(13),
             )
+    _seed_rooms(clinic, owner, locations)
     types = {t.kind: t for t in AppointmentType.objects.for_clinic(clinic)}
     now = clock.now()
     booked = 0

@@ -11,7 +11,7 @@ from django import forms
 from taut.clinical.knowledge import load_knowledge
 from taut.clinics.models import Clinic, Location
 from taut.patients.forms import PatientForm
-from taut.scheduling.models import AppointmentType, BookingPolicy, CarePlan
+from taut.scheduling.models import AppointmentType, BookingPolicy, CarePlan, Resource
 from taut.scheduling.models.availability import WEEKDAYS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,6 +81,9 @@ class SlotChoiceForm(forms.Form):
     appointment_type = forms.IntegerField(widget=forms.HiddenInput)
     slot = forms.CharField(label="Time", error_messages={"required": "Choose a time."})
     note = forms.CharField(label="Note for the clinic", required=False, max_length=300)
+    # The desk's optional picks (public ids); empty: a free one when the type needs it.
+    room = forms.UUIDField(label="Room", required=False)
+    device = forms.UUIDField(label="Device", required=False)
 
     def clean_slot(self) -> str:
         value: str = self.cleaned_data["slot"]
@@ -130,9 +133,27 @@ class AppointmentTypeForm(forms.ModelForm):
             "buffer_minutes",
             "requires_established",
             "requires_consent",
+            "needs_room",
+            "needs_device",
             "bookable_online",
             "is_active",
         ]
+        labels = {"needs_room": "Needs a treatment room", "needs_device": "Needs a device"}
+
+
+class ResourceForm(forms.ModelForm):
+    """A room or a device at one of the clinic's locations."""
+
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "location", "active"]
+        labels = {"kind": "What it is", "active": "In use (untick to retire it)"}
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.for_clinic(clinic).filter(  # type: ignore[attr-defined]
+            is_active=True
+        )
 
 
 class PolicyForm(forms.ModelForm):

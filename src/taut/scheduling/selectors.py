@@ -7,18 +7,26 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from taut.clinical import scheduling as core
 from taut.clinics.models import Clinic, Location, Membership
 from taut.patients.models import Patient
-from taut.scheduling.models import Appointment, CalendarFeed, CarePlan, CarePlanStatus
+from taut.scheduling.models import (
+    Appointment,
+    CalendarFeed,
+    CarePlan,
+    CarePlanStatus,
+    Resource,
+)
 from taut.scheduling.models.appointments import HOLDING, AppointmentStatus
 
 
 def _appointments(clinic: Clinic | int) -> Any:
     return Appointment.objects.for_clinic(clinic).select_related(
-        "patient", "practitioner", "location", "appointment_type", "clinic"
+        "patient", "practitioner", "location", "appointment_type", "clinic", "room", "device"
     )
 
 
@@ -198,3 +206,37 @@ def online_booking_just_made(*, clinic: Clinic, public_id: object) -> Appointmen
     except ValueError:
         return None
     return _appointments(clinic).filter(public_id=wanted).first()
+
+
+def resources_of(*, clinic: Clinic, active_only: bool = True) -> list[Resource]:
+    rows = Resource.objects.for_clinic(clinic).select_related("location")
+    return list(rows.filter(active=True) if active_only else rows)
+
+
+def get_resource_for(*, membership: Membership, public_id: uuid.UUID | str) -> Resource:
+    try:
+        return Resource.objects.for_clinic(membership.clinic_id).get(public_id=public_id)  # type: ignore[no-any-return]
+    except (Resource.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404("No such room or device in this clinic.") from missing
+
+
+def calendar_appointments(
+    *,
+    clinic: Clinic,
+    start: dt.datetime,
+    end: dt.datetime,
+    practitioner: Any | None = None,
+    resource: Resource | None = None,
+) -> list[Appointment]:
+    """The bookings a calendar column shows: those that hold time, and missed ones (marked);
+    cancellations stay on the list view."""
+    rows = (
+        _appointments(clinic)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+    )
+    if practitioner is not None:
+        rows = rows.filter(practitioner=practitioner)
+    if resource is not None:
+        rows = rows.filter(Q(room=resource) | Q(device=resource))
+    return list(rows.order_by("starts_at"))

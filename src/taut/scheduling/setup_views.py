@@ -1,8 +1,10 @@
-"""The owner's schedule set-up (types, hours, breaks, time off, policy) and calendar feeds."""
+"""The owner's schedule set-up (types, hours, breaks, time off, rooms and devices, policy) and
+calendar feeds."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +22,7 @@ from taut.scheduling.forms import (
     AppointmentTypeForm,
     BreakForm,
     PolicyForm,
+    ResourceForm,
     TimeOffForm,
     WorkingHoursForm,
 )
@@ -30,8 +33,14 @@ from taut.scheduling.models import (
     WeeklyBreak,
     WorkingHours,
 )
-from taut.scheduling.selectors import feed_appointments, feed_of
+from taut.scheduling.selectors import (
+    feed_appointments,
+    feed_of,
+    get_resource_for,
+    resources_of,
+)
 from taut.scheduling.services import BookingRefused, setup
+from taut.scheduling.services.resources import resource_save
 from taut.scheduling.slots import show_refusal
 
 
@@ -44,6 +53,7 @@ def _forms(request: StaffRequest, **bound: Any) -> dict[str, Any]:
         "break_form": bound.get("break_form") or BreakForm(practitioners=practitioners),
         "time_off_form": bound.get("time_off_form") or TimeOffForm(practitioners=practitioners),
         "policy_form": bound.get("policy_form") or PolicyForm(instance=policy_for(clinic)),
+        "resource_form": bound.get("resource_form") or ResourceForm(clinic=clinic),
     }
 
 
@@ -58,6 +68,7 @@ def _page(request: StaffRequest, status: int = 200, **bound: Any) -> HttpRespons
         "time_off": TimeOff.objects.for_clinic(clinic)
         .filter(ends_at__gte=today)
         .select_related("practitioner"),
+        "resources": resources_of(clinic=clinic, active_only=False),
         **_forms(request, **bound),
     }
     return render(request, "scheduling/setup.html", context, status=status)
@@ -193,6 +204,48 @@ def type_edit(request: StaffRequest, type_id: int) -> HttpResponse:
         request,
         "scheduling/type_edit.html",
         {"form": form, "appointment_type": appointment_type},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_required(Permission.SCHEDULE_SETUP)
+def resource_add(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    form = ResourceForm(request.POST, clinic=clinic)
+    if form.is_valid():
+        resource = form.save(commit=False)
+        resource.clinic = clinic
+        try:
+            resource_save(request=request, actor=request.user, resource=resource)
+        except BookingRefused as refusal:
+            for field, reason in refusal.fields.items():
+                form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, f"“{resource.name}” added.")
+            return redirect("scheduling:setup")
+    return _page(request, status=422, resource_form=form)
+
+
+@staff_required(Permission.SCHEDULE_SETUP)
+def resource_edit(request: StaffRequest, resource_id: uuid.UUID) -> HttpResponse:
+    """Rename or move a room or device, or retire it (its past and booked visits keep it)."""
+    clinic = request.membership.clinic
+    resource = get_resource_for(membership=request.membership, public_id=resource_id)
+    form = ResourceForm(request.POST or None, instance=resource, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource_save(request=request, actor=request.user, resource=form.save(commit=False))
+        except BookingRefused as refusal:
+            for field, reason in refusal.fields.items():
+                form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, f"“{resource.name}” saved.")
+            return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/resource_edit.html",
+        {"form": form, "resource": resource},
         status=422 if form.errors else 200,
     )
 

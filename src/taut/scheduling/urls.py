@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.scheduling import plan_views, setup_views, views
+from taut.scheduling import calendar_views, plan_views, setup_views, views
 
 app_name = "scheduling"
 
@@ -9,6 +9,9 @@ A = "appointments/<uuid:appointment_id>/"
 urlpatterns = [
     path("", views.schedule_day, name="day"),
     path("week/", views.schedule_week, name="week"),
+    path("grid/", calendar_views.calendar_page, name="calendar"),
+    path("grid/events/", calendar_views.calendar_events, name="calendar_events"),
+    path(A + "calendar-move/", calendar_views.calendar_move, name="calendar_move"),
     path("book/<uuid:patient_id>/", views.schedule_book, name="book"),
     path(A, views.appointment_detail, name="appointment"),
     path(A + "cancel/", views.appointment_cancel, name="cancel"),
@@ -28,6 +31,8 @@ urlpatterns = [
         name="time_off_remove",
     ),
     path("setup/types/<int:type_id>/", setup_views.type_edit, name="type_edit"),
+    path("setup/resources/add/", setup_views.resource_add, name="resource_add"),
+    path("setup/resources/<uuid:resource_id>/", setup_views.resource_edit, name="resource_edit"),
     path("setup/policy/", setup_views.policy_edit, name="policy"),
     path("calendar/", setup_views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", setup_views.calendar_feed, name="feed"),

@@ -22,8 +22,20 @@ from taut.patients.selectors import get_patient_for
 from taut.scheduling import services
 from taut.scheduling.availability import policy_for, practitioners_of
 from taut.scheduling.forms import CancelForm, SlotChoiceForm
-from taut.scheduling.models import Appointment, AppointmentType, BookingChannel
-from taut.scheduling.selectors import day_schedule, get_appointment_for, week_schedule
+from taut.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    BookingChannel,
+    Resource,
+    ResourceKind,
+)
+from taut.scheduling.selectors import (
+    day_schedule,
+    get_appointment_for,
+    get_resource_for,
+    resources_of,
+    week_schedule,
+)
 from taut.scheduling.slots import chosen_slot, search_slots, show_refusal, slot_value
 
 
@@ -97,6 +109,22 @@ def schedule_week(request: StaffRequest) -> HttpResponse:
     )
 
 
+def _chosen(request: StaffRequest, choice: SlotChoiceForm, field: str) -> Resource | None:
+    """The room (or device) the desk picked, if any: the booking service checks it may be held."""
+    public_id = choice.cleaned_data.get(field)
+    if not public_id:
+        return None
+    return get_resource_for(membership=request.membership, public_id=public_id)
+
+
+def _resource_choices(clinic: Any) -> dict[str, list[Resource]]:
+    active = resources_of(clinic=clinic)
+    return {
+        "rooms": [r for r in active if r.kind == ResourceKind.ROOM],
+        "devices": [r for r in active if r.kind != ResourceKind.ROOM],
+    }
+
+
 def _booking_page(
     request: StaffRequest, *, patient: Any, moving: Appointment | None, choice: SlotChoiceForm
 ) -> HttpResponse:
@@ -121,6 +149,7 @@ def _booking_page(
             "choices": [(slot_value(f), f) for f in search.slots],
             "choice": choice,
             "clinic": clinic,
+            **_resource_choices(clinic),
         },
         status=422 if choice.errors else 200,
     )
@@ -144,6 +173,8 @@ def schedule_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
                 channel=BookingChannel.DESK,
                 now=clock.now(),
                 note=choice.cleaned_data["note"],
+                room=_chosen(request, choice, "room"),
+                device=_chosen(request, choice, "device"),
             )
         except services.BookingRefused as refusal:
             for reason in refusal.reasons:
@@ -263,6 +294,8 @@ def appointment_move(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRe
                 location=chosen.location,
                 channel=BookingChannel.DESK,
                 now=clock.now(),
+                room=_chosen(request, choice, "room"),
+                device=_chosen(request, choice, "device"),
             )
         except services.BookingRefused as refusal:
             for reason in refusal.reasons:

@@ -10,6 +10,7 @@ from taut.scheduling.models.availability import (
     WorkingHours,
 )
 from taut.scheduling.models.care_plans import CarePlan, CarePlanStatus
+from taut.scheduling.models.resources import Resource, ResourceKind
 
 __all__ = [
     "Appointment",
@@ -20,6 +21,8 @@ __all__ = [
     "CalendarFeed",
     "CarePlan",
     "CarePlanStatus",
+    "Resource",
+    "ResourceKind",
     "TimeOff",
     "WeeklyBreak",
     "WorkingHours",

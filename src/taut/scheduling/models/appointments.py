@@ -1,5 +1,6 @@
-"""Bookings. Two active bookings of one practitioner never overlap: the database refuses it
-(an exclusion constraint on PostgreSQL, a trigger on SQLite; see migration 0002)."""
+"""Bookings. Two active bookings of one practitioner never overlap, nor two of one room or
+device: the database refuses it (exclusion constraints on PostgreSQL, triggers on SQLite; see
+migrations 0002 and 0004)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ class Appointment(models.Model):
     location = models.ForeignKey("clinics.Location", on_delete=models.PROTECT, related_name="+")
     appointment_type = models.ForeignKey(
         "scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+"
+    )
+    room = models.ForeignKey(
+        "scheduling.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    device = models.ForeignKey(
+        "scheduling.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

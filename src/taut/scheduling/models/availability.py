@@ -11,6 +11,7 @@ from django.db import models
 
 from taut.clinical.scheduling import AppointmentKind
 from taut.clinics.models import ScopedManager
+from taut.scheduling.models.resources import DEVICE_KINDS
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -38,6 +39,15 @@ class AppointmentType(models.Model):
     )
     requires_consent = models.BooleanField(
         default=False, help_text="Only with a current signed consent to dry needling."
+    )
+    needs_room = models.BooleanField(
+        default=False, help_text="Each visit holds a treatment room at its location."
+    )
+    needs_device = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[(kind.value, kind.label) for kind in DEVICE_KINDS],
+        help_text="Each visit also holds one device of this kind; empty for none.",
     )
     bookable_online = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)

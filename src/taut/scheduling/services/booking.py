@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -27,8 +28,10 @@ from taut.scheduling.models import (
     AppointmentType,
     BookingChannel,
     CarePlan,
+    Resource,
 )
 from taut.scheduling.models.appointments import HOLDING
+from taut.scheduling.resources import TAKEN_MEANWHILE, ResourceUnavailable, booking_resources
 from taut.scheduling.selectors import care_plan_active
 
 EVALUATIONS = (
@@ -130,8 +133,15 @@ def appointment_book(
     note: str = "",
     care_plan: CarePlan | None = None,
     rescheduled_from: Appointment | None = None,
+    room: Resource | None = None,
+    device: Resource | None = None,
+    minutes: int | None = None,
 ) -> Appointment:
+    """Book a visit. The type's room and device needs are met with the chosen `room`/`device`
+    or free ones at the location; `minutes` lengthens or shortens this one visit (the
+    calendar's resize) within what its kind allows."""
     clinic = patient.clinic
+    appointment_type = _with_length(appointment_type, minutes)
     policy = policy_for(clinic)
     notice = policy.min_notice_minutes if channel == BookingChannel.ONLINE else 0
     reasons = _refusals(
@@ -146,6 +156,19 @@ def appointment_book(
     if reasons:
         raise BookingRefused(reasons)
     kind = core_type(appointment_type)
+    try:
+        room, device = booking_resources(
+            clinic=clinic,
+            appointment_type=appointment_type,
+            location=location,
+            starts_at=starts_at,
+            blocked_until=starts_at + kind.blocked,
+            room=room,
+            device=device,
+            moved_from=rescheduled_from,
+        )
+    except ResourceUnavailable as refusal:
+        raise BookingRefused(refusal.reasons, fields=refusal.fields) from refusal
     try:
         with transaction.atomic():  # a savepoint, so the guard's refusal leaves nothing behind
             appointment = Appointment.objects.create(
@@ -162,16 +185,34 @@ def appointment_book(
                 note=note,
                 care_plan=care_plan,
                 rescheduled_from=rescheduled_from,
+                room=room,
+                device=device,
             )
     except IntegrityError as error:
         if "appointment_no_double_booking" in str(error):
             raise BookingRefused(
                 ["The chosen time was booked a moment ago by someone else; please pick another."]
             ) from error
+        for guard, (field, reason) in TAKEN_MEANWHILE.items():
+            if guard in str(error):
+                raise BookingRefused([reason], fields={field: reason}) from error
         raise
     _audit(request, actor, appointment, Action.CREATE, channel=channel, start=starts_at.isoformat())
     notices.notify_booked(appointment, now=now, reminder_hours=policy.reminder_hours)
     return appointment
+
+
+def _with_length(appointment_type: AppointmentType, minutes: int | None) -> AppointmentType:
+    """The type as this one visit is booked: its own length unless `minutes` says otherwise."""
+    if minutes is None or minutes == appointment_type.minutes:
+        return appointment_type
+    resized = copy.copy(appointment_type)  # never saved: the type itself keeps its length
+    resized.minutes = minutes
+    try:
+        core_type(resized)
+    except core.SchedulingError as error:
+        raise BookingRefused([f"Length: {error.reason}."], fields={"end": error.reason}) from error
+    return resized
 
 
 def _must_be_booked(appointment: Appointment, doing: str) -> None:
@@ -229,9 +270,13 @@ def appointment_reschedule(
     location: Location,
     channel: BookingChannel,
     now: dt.datetime,
+    room: Resource | None = None,
+    device: Resource | None = None,
+    minutes: int | None = None,
 ) -> Appointment:
     """Move a booking: the old one is cancelled (no fee: the patient is still coming) and a new
-    one booked, linked to it. If the new time is refused, nothing changes."""
+    one booked, linked to it, keeping its room and device when they are free at the new time.
+    If the new time is refused, nothing changes."""
     old = Appointment.objects.select_for_update().get(pk=appointment.pk)
     _must_be_booked(old, "moved")
     old.status = AppointmentStatus.CANCELLED
@@ -253,6 +298,9 @@ def appointment_reschedule(
         note=old.note,
         care_plan=old.care_plan,
         rescheduled_from=old,
+        room=room,
+        device=device,
+        minutes=minutes,
     )
     _audit(request, actor, old, Action.UPDATE, status="rescheduled", to=str(new.public_id))
     return new
