@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinics', '0004_location_time_zone'),
-        ('scheduling', '0003_appointment_index_serves_the_api_list'),
+        ('scheduling', '0004_appointment_confirmed_at'),
     ]
 
     operations = [

@@ -64,7 +64,7 @@ def _run(statements_by_vendor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("scheduling", "0004_rooms_and_devices")]
+    dependencies = [("scheduling", "0005_rooms_and_devices")]
 
     operations = [
         migrations.RunPython(
