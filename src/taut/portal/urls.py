@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.portal import appointment_views, message_views, views
+from taut.portal import appointment_views, message_views, move_views, views
 
 app_name = "portal"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         "appointments/<uuid:appointment_id>/cancel/",
         appointment_views.portal_appointment_cancel,
         name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/move/",
+        move_views.portal_appointment_move,
+        name="appointment_move",
     ),
     path("aftercare/<uuid:session_id>.pdf", views.portal_aftercare_pdf, name="aftercare_pdf"),
     path(
