@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     DIARY_PROMPT = "diary_prompt", "Symptom diary prompt"
     RED_FLAG_ALERT = "red_flag_alert", "Red-flag alert to the clinic"
     CLINIC_MESSAGE = "clinic_message", "Message from a patient"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+    WAITLIST_TAKEN = "waitlist_taken", "Waitlist offer taken"
 
 
 class Status(models.TextChoices):

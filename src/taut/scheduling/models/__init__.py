@@ -10,6 +10,14 @@ from taut.scheduling.models.availability import (
     WorkingHours,
 )
 from taut.scheduling.models.care_plans import CarePlan, CarePlanStatus
+from taut.scheduling.models.series import Series
+from taut.scheduling.models.waitlist import (
+    OfferStatus,
+    PartOfDay,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
 
 __all__ = [
     "Appointment",
@@ -20,7 +28,13 @@ __all__ = [
     "CalendarFeed",
     "CarePlan",
     "CarePlanStatus",
+    "OfferStatus",
+    "PartOfDay",
+    "Series",
     "TimeOff",
+    "WaitlistEntry",
+    "WaitlistOffer",
+    "WaitlistStatus",
     "WeeklyBreak",
     "WorkingHours",
 ]
