@@ -279,11 +279,11 @@ def _settle_offer(
 ) -> tuple[WaitlistOffer, str]:
     """Answer one acceptance inside a transaction; returns the offer and "" or why not. Never
     raises a refusal, so the offer's new status is kept whatever the answer."""
-    offer = (
-        WaitlistOffer.objects.select_for_update()
-        .select_related("entry__patient", "location")
-        .get(pk=offer_pk)
-    )
+    offer = WaitlistOffer.objects.get(pk=offer_pk)
+    # Every offer of this time is locked, in one order: acceptances of one time queue up
+    # behind each other rather than deadlock (the winner marks the others taken).
+    list(_offers_of_offer(offer).select_for_update().order_by("pk").values_list("pk"))
+    offer = WaitlistOffer.objects.select_related("entry__patient", "location").get(pk=offer_pk)
     if offer.status == OfferStatus.ACCEPTED:
         return offer, ""
     if offer.status != OfferStatus.OFFERED:
