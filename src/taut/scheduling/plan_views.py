@@ -28,6 +28,7 @@ from taut.scheduling.services.care_plans import (
     care_plan_close,
     care_plan_create,
 )
+from taut.scheduling.series_views import series_form
 from taut.scheduling.slots import show_refusal
 
 
@@ -103,6 +104,15 @@ def plan_detail(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
                 first_day=today,
                 time=dt.time(9),
                 sessions=max(progress.remaining, 1),
+                practitioner=str(request.membership.user.public_id),
+                appointment_type=default_type,
+            ),
+            "series_form": series_form(
+                request,
+                first_day=today + dt.timedelta(days=1),
+                time=dt.time(9),
+                count=max(progress.remaining, 1),
+                weekdays=[(today + dt.timedelta(days=1)).weekday()],
                 practitioner=str(request.membership.user.public_id),
                 appointment_type=default_type,
             ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.scheduling import plan_views, setup_views, views
+from taut.scheduling import plan_views, series_views, setup_views, views
 
 app_name = "scheduling"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path(A + "no-show/", views.appointment_no_show, name="no_show"),
     path(A + "start/", views.appointment_start_session, name="start_session"),
     path(A + "move/", views.appointment_move, name="move"),
+    path(A + "move-following/", series_views.series_following_move, name="move_following"),
+    path(A + "cancel-following/", series_views.series_following_cancel, name="cancel_following"),
     path("setup/", setup_views.setup_page, name="setup"),
     path("setup/hours/add/", setup_views.hours_add, name="hours_add"),
     path("setup/hours/<int:hours_id>/remove/", setup_views.hours_remove, name="hours_remove"),
@@ -34,5 +36,6 @@ urlpatterns = [
     path("plans/new/<uuid:patient_id>/", plan_views.plan_new, name="plan_new"),
     path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan"),
     path("plans/<uuid:plan_id>/book/", plan_views.plan_book_follow_ups, name="plan_book"),
+    path("plans/<uuid:plan_id>/series/", series_views.plan_series, name="plan_series"),
     path("plans/<uuid:plan_id>/close/", plan_views.plan_close, name="plan_close"),
 ]
