@@ -58,7 +58,7 @@ class SeriesForm(forms.Form):
 
 def series_form(request: StaffRequest, data: Any = None, **initial: Any) -> SeriesForm:
     clinic = request.membership.clinic
-    form = SeriesForm(data, initial=initial)
+    form = SeriesForm(data, initial=initial, auto_id="series_%s")  # beside the follow-up form
     form.fields["practitioner"].choices = [  # type: ignore[attr-defined]
         (str(p.public_id), p.get_full_name() or p.username) for p in practitioners_of(clinic)
     ]
