@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.scheduling import plan_views, series_views, setup_views, views
+from taut.scheduling import plan_views, series_views, setup_views, views, waitlist_views
 
 app_name = "scheduling"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.schedule_day, name="day"),
     path("week/", views.schedule_week, name="week"),
     path("book/<uuid:patient_id>/", views.schedule_book, name="book"),
+    path("waitlist/", waitlist_views.waitlist_list, name="waitlist"),
+    path("waitlist/<uuid:patient_id>/", waitlist_views.waitlist_add, name="waitlist_add"),
     path(A, views.appointment_detail, name="appointment"),
     path(A + "cancel/", views.appointment_cancel, name="cancel"),
     path(A + "arrived/", views.appointment_arrived, name="arrived"),
