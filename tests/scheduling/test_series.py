@@ -89,7 +89,11 @@ def test_a_conflict_left_unchosen_books_nothing(desk: Desk) -> None:
     plan = make_plan(desk.world)
     with pytest.raises(BookingRefused) as refused:
         series_book(
-            request=None, actor=desk.world.frontdesk_a, plan=plan, spec=spec(desk), choices={},
+            request=None,
+            actor=desk.world.frontdesk_a,
+            plan=plan,
+            spec=spec(desk),
+            choices={},
             now=NOW,
         )
     assert refused.value.reasons[0].startswith("Visit 2 (")

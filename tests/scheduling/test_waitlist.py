@@ -3,6 +3,7 @@ matching entries, first to accept books it, the others hear it is gone; offers l
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -23,8 +24,8 @@ from taut.scheduling.services import appointment_cancel
 from taut.scheduling.services.waitlist import (
     OFFERS_PER_TIME,
     TAKEN,
-    Wish,
     WaitlistRefused,
+    Wish,
     offer_of_token,
     waitlist_join,
     waitlist_leave,
@@ -184,9 +185,7 @@ def test_the_accepted_booking_is_the_only_active_one_at_that_time(desk: Desk) ->
     cancel(desk, book(desk, at(TUESDAY, 10)))
     run_due_tasks()
     for offer in offers():
-        try:
+        with contextlib.suppress(WaitlistRefused):
             waitlist_offer_accept(request=None, offer=offer, now=NOW)
-        except WaitlistRefused:
-            pass
     active = Appointment.objects.filter(starts_at=at(TUESDAY, 10), status=AppointmentStatus.BOOKED)
     assert active.count() == 1

@@ -63,7 +63,7 @@ def portal_appointment_move(request: HttpRequest, appointment_id: uuid.UUID) -> 
             if request.POST.get("confirm") != "yes":
                 context.update(chosen=chosen, slot=choice.cleaned_data["slot"])
                 return render(request, "portal/move_confirm.html", context)
-            moved = appointment_move_by_patient(
+            appointment_move_by_patient(
                 request=request,
                 actor=request.user,
                 appointment=appointment,

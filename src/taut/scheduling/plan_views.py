@@ -22,13 +22,13 @@ from taut.scheduling.availability import practitioner_of, practitioners_of
 from taut.scheduling.forms import DATE_INPUT, TIME_INPUT, CarePlanForm
 from taut.scheduling.models import AppointmentType, CarePlanStatus
 from taut.scheduling.selectors import get_care_plan_for, plan_progress
+from taut.scheduling.series_views import series_form
 from taut.scheduling.services import BookingRefused
 from taut.scheduling.services.care_plans import (
     care_plan_book_follow_ups,
     care_plan_close,
     care_plan_create,
 )
-from taut.scheduling.series_views import series_form
 from taut.scheduling.slots import show_refusal
 
 

@@ -100,7 +100,7 @@ def plan_series(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
     try:
         if request.POST.get("confirm") == "yes":
             choices = {
-                int(key.removeprefix("choice-")): value
+                int(key.removeprefix("choice-")): str(value)
                 for key, value in request.POST.items()
                 if key.startswith("choice-") and key.removeprefix("choice-").isdigit()
             }
@@ -144,7 +144,9 @@ def series_following_move(request: StaffRequest, appointment_id: uuid.UUID) -> H
     form = FollowingMoveForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(
+                request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
+            )
         return redirect("scheduling:appointment", appointment_id=appointment.public_id)
     starts_at = core.local_instant(
         form.cleaned_data["day"], form.cleaned_data["time"], appointment.zone

@@ -40,7 +40,10 @@ def waitlist_add(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             waitlist_join(
-                request=request, actor=request.user, patient=patient, wish=form.wish(),
+                request=request,
+                actor=request.user,
+                patient=patient,
+                wish=form.wish(),
                 now=clock.now(),
             )
         except WaitlistRefused as refusal:

@@ -75,7 +75,8 @@ def _spec_refusals(spec: SeriesSpec) -> list[str]:
 
 
 def _days(spec: SeriesSpec) -> list[dt.date]:
-    days, day = [], spec.first_day
+    days: list[dt.date] = []
+    day = spec.first_day
     while len(days) < spec.count:
         if day.weekday() in spec.weekdays:
             days.append(day)
@@ -89,7 +90,7 @@ def _location(plan: CarePlan, spec: SeriesSpec, day: dt.date) -> Location:
     chosen = on_day or hours.first()
     if chosen is not None:
         return chosen.location
-    return Location.objects.for_clinic(plan.clinic).order_by("pk").first()  # type: ignore[no-any-return]
+    return Location.objects.for_clinic(plan.clinic).order_by("pk")[0]  # type: ignore[no-any-return]
 
 
 def _conflict(plan: CarePlan, spec: SeriesSpec, starts_at: dt.datetime, location: Location) -> str:

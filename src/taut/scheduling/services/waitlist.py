@@ -52,7 +52,9 @@ class WaitlistRefused(Refused):
     """A waitlist entry or an answer to an offer that cannot be taken; the text says why."""
 
 
-def _audit(request: HttpRequest | None, actor: Any, row: Any, action: Action, **detail: Any) -> None:
+def _audit(
+    request: HttpRequest | None, actor: Any, row: Any, action: Action, **detail: Any
+) -> None:
     audit_record(
         request=request,
         actor=actor,
