@@ -9,8 +9,11 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 
+from taut.clinics.models import Membership
+from taut.clinics.roles import Role
 from taut.messaging.models import Kind, OutboundMessage
 from taut.scheduling.models import (
     Appointment,
@@ -20,7 +23,7 @@ from taut.scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from taut.scheduling.services import appointment_cancel
+from taut.scheduling.services import appointment_cancel, setup
 from taut.scheduling.services.waitlist import (
     OFFERS_PER_TIME,
     TAKEN,
@@ -121,6 +124,26 @@ def test_entries_outside_the_wish_are_not_offered(desk: Desk) -> None:
 
 def test_the_patient_who_cancelled_is_not_offered_their_own_time(desk: Desk) -> None:
     join(desk, desk.world.patient_a)
+    cancel(desk, book(desk, at(TUESDAY, 10)))
+    run_due_tasks()
+    assert offers() == []
+
+
+def test_a_patient_already_booked_at_that_time_is_not_offered_it(desk: Desk) -> None:
+    (busy,) = waiting(desk, 1)
+    colleague = get_user_model().objects.create_user(username="colleague_a", first_name="Cole")
+    Membership.objects.create(clinic=desk.world.clinic_a, user=colleague, role=Role.CLINICIAN)
+    setup.working_hours_add(
+        request=None,
+        actor=desk.world.owner_a,
+        clinic=desk.world.clinic_a,
+        practitioner=colleague,
+        location=desk.location,
+        weekday=TUESDAY.weekday(),
+        start=dt.time(8),
+        end=dt.time(17),
+    )
+    book(desk, at(TUESDAY, 10), patient=busy, practitioner=colleague)
     cancel(desk, book(desk, at(TUESDAY, 10)))
     run_due_tasks()
     assert offers() == []

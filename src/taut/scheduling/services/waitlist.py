@@ -38,6 +38,7 @@ from taut.scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from taut.scheduling.models.appointments import HOLDING
 from taut.scheduling.models.waitlist import PART_BOUNDS
 from taut.scheduling.services.booking import BookingRefused, appointment_book
 
@@ -215,11 +216,18 @@ def _matching_entries(freed: FreedTime, already_offered: set[int]) -> list[Waitl
         from_date__lte=day,
         to_date__gte=day,
     )
+    ends_at = freed.starts_at + dt.timedelta(minutes=freed.appointment_type.minutes)
+    busy_patients = set(
+        Appointment.objects.for_clinic(freed.appointment_type.clinic_id)
+        .filter(status__in=HOLDING, starts_at__lt=ends_at, ends_at__gt=freed.starts_at)
+        .values_list("patient_id", flat=True)
+    )
     return [
         entry
         for entry in candidates.select_related("patient").order_by("joined_at", "pk")
         if entry.pk not in already_offered
         and entry.patient_id != freed.given_up_by
+        and entry.patient_id not in busy_patients
         and entry.practitioner_id in (None, freed.practitioner.pk)
         and entry_wants(entry, freed.starts_at, zone)
     ]
