@@ -121,6 +121,12 @@ def _setup_row_a(model: str) -> Callable[[World], str]:
     return make
 
 
+def _waitlist_a(w: World) -> str:
+    from tests.scheduling.test_waitlist import join
+
+    return str(join(_desk_a(w), w.patient_a).public_id)
+
+
 def _invoice_a(w: World) -> Any:
     from tests.billing.conftest import issued_invoice_a
 
@@ -153,6 +159,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
     "plan_id": _plan_a,
+    "waitlist_id": _waitlist_a,
     "hours_id": _setup_row_a("WorkingHours"),
     "break_id": _setup_row_a("WeeklyBreak"),
     "type_id": _setup_row_a("AppointmentType"),

@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     # Answers to a patient's text reply (C, R), sent back in the reply itself.
     TEXT_CONFIRMED = "text_confirmed", "Answer to C: visit confirmed"
     TEXT_CALL_BACK = "text_call_back", "Answer to R: we will call"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+    WAITLIST_TAKEN = "waitlist_taken", "Waitlist offer taken"
 
 
 class Status(models.TextChoices):

@@ -38,6 +38,10 @@ DEFAULTS: dict[str, str] = {
     Kind.CLINIC_MESSAGE: "{clinic} sent you a message. Read it in your portal: {link}",
     Kind.TEXT_CONFIRMED: "{clinic}: thank you, your appointment on {date} at {time} is confirmed.",
     Kind.TEXT_CALL_BACK: "{clinic}: thank you, we will call you back.",
+    Kind.WAITLIST_OFFER: "{clinic}: a time has come free on {date} at {time}, {location}. "
+    "The first to accept gets it: {link}",
+    Kind.WAITLIST_TAKEN: "{clinic}: the time on {date} at {time} has been taken. "
+    "You stay on the waitlist.",
 }
 # For a kind without its own wording (a kind added later, before its template is written).
 GENERIC = "{clinic} has a message for you. Please check your email or call the clinic."

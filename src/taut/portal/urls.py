@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taut.portal import appointment_views, message_views, views
+from taut.portal import appointment_views, message_views, move_views, views, waitlist_views
 
 app_name = "portal"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("aftercare/", views.portal_aftercare, name="aftercare"),
     path("appointments/", appointment_views.portal_appointments, name="appointments"),
     path("messages/", message_views.portal_messages, name="messages"),
+    path("waitlist/", waitlist_views.portal_waitlist, name="waitlist"),
+    path(
+        "waitlist/<uuid:waitlist_id>/leave/",
+        waitlist_views.portal_waitlist_leave,
+        name="waitlist_leave",
+    ),
     path(
         "appointments/<uuid:appointment_id>.ics",
         appointment_views.portal_appointment_ics,
@@ -22,6 +28,11 @@ urlpatterns = [
         "appointments/<uuid:appointment_id>/cancel/",
         appointment_views.portal_appointment_cancel,
         name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/move/",
+        move_views.portal_appointment_move,
+        name="appointment_move",
     ),
     path("aftercare/<uuid:session_id>.pdf", views.portal_aftercare_pdf, name="aftercare_pdf"),
     path(

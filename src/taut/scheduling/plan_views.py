@@ -22,6 +22,7 @@ from taut.scheduling.availability import practitioner_of, practitioners_of
 from taut.scheduling.forms import DATE_INPUT, TIME_INPUT, CarePlanForm
 from taut.scheduling.models import AppointmentType, CarePlanStatus
 from taut.scheduling.selectors import get_care_plan_for, plan_progress
+from taut.scheduling.series_views import series_form
 from taut.scheduling.services import BookingRefused
 from taut.scheduling.services.care_plans import (
     care_plan_book_follow_ups,
@@ -103,6 +104,15 @@ def plan_detail(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
                 first_day=today,
                 time=dt.time(9),
                 sessions=max(progress.remaining, 1),
+                practitioner=str(request.membership.user.public_id),
+                appointment_type=default_type,
+            ),
+            "series_form": series_form(
+                request,
+                first_day=today + dt.timedelta(days=1),
+                time=dt.time(9),
+                count=max(progress.remaining, 1),
+                weekdays=[(today + dt.timedelta(days=1)).weekday()],
                 practitioner=str(request.membership.user.public_id),
                 appointment_type=default_type,
             ),

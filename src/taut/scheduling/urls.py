@@ -1,6 +1,13 @@
 from django.urls import path
 
-from taut.scheduling import calendar_views, plan_views, setup_views, views
+from taut.scheduling import (
+    calendar_views,
+    plan_views,
+    series_views,
+    setup_views,
+    views,
+    waitlist_views,
+)
 
 app_name = "scheduling"
 
@@ -13,12 +20,16 @@ urlpatterns = [
     path("grid/events/", calendar_views.calendar_events, name="calendar_events"),
     path(A + "calendar-move/", calendar_views.calendar_move, name="calendar_move"),
     path("book/<uuid:patient_id>/", views.schedule_book, name="book"),
+    path("waitlist/", waitlist_views.waitlist_list, name="waitlist"),
+    path("waitlist/<uuid:patient_id>/", waitlist_views.waitlist_add, name="waitlist_add"),
     path(A, views.appointment_detail, name="appointment"),
     path(A + "cancel/", views.appointment_cancel, name="cancel"),
     path(A + "arrived/", views.appointment_arrived, name="arrived"),
     path(A + "no-show/", views.appointment_no_show, name="no_show"),
     path(A + "start/", views.appointment_start_session, name="start_session"),
     path(A + "move/", views.appointment_move, name="move"),
+    path(A + "move-following/", series_views.series_following_move, name="move_following"),
+    path(A + "cancel-following/", series_views.series_following_cancel, name="cancel_following"),
     path("setup/", setup_views.setup_page, name="setup"),
     path("setup/hours/add/", setup_views.hours_add, name="hours_add"),
     path("setup/hours/<int:hours_id>/remove/", setup_views.hours_remove, name="hours_remove"),
@@ -39,5 +50,6 @@ urlpatterns = [
     path("plans/new/<uuid:patient_id>/", plan_views.plan_new, name="plan_new"),
     path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan"),
     path("plans/<uuid:plan_id>/book/", plan_views.plan_book_follow_ups, name="plan_book"),
+    path("plans/<uuid:plan_id>/series/", series_views.plan_series, name="plan_series"),
     path("plans/<uuid:plan_id>/close/", plan_views.plan_close, name="plan_close"),
 ]

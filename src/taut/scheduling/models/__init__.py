@@ -11,6 +11,14 @@ from taut.scheduling.models.availability import (
 )
 from taut.scheduling.models.care_plans import CarePlan, CarePlanStatus
 from taut.scheduling.models.resources import Resource, ResourceKind
+from taut.scheduling.models.series import Series
+from taut.scheduling.models.waitlist import (
+    OfferStatus,
+    PartOfDay,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
 
 __all__ = [
     "Appointment",
@@ -23,7 +31,13 @@ __all__ = [
     "CarePlanStatus",
     "Resource",
     "ResourceKind",
+    "OfferStatus",
+    "PartOfDay",
+    "Series",
     "TimeOff",
+    "WaitlistEntry",
+    "WaitlistOffer",
+    "WaitlistStatus",
     "WeeklyBreak",
     "WorkingHours",
 ]

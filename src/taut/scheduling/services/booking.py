@@ -33,6 +33,7 @@ from taut.scheduling.models import (
 from taut.scheduling.models.appointments import HOLDING
 from taut.scheduling.resources import TAKEN_MEANWHILE, ResourceUnavailable, booking_resources
 from taut.scheduling.selectors import care_plan_active
+from taut.scheduling.tasks import offer_freed_time
 
 EVALUATIONS = (
     core.AppointmentKind.INITIAL_EVALUATION,
@@ -256,6 +257,7 @@ def appointment_cancel(
     _audit(request, actor, appointment, Action.UPDATE, status="cancelled", classed=str(outcome))
     fee_note = f"A late-cancellation fee of {fee} applies under the clinic's policy." if fee else ""
     notices.notify_cancelled(appointment, fee_note=fee_note)
+    offer_freed_time.enqueue(appointment.pk)  # commits with the cancellation
     return appointment
 
 
@@ -303,6 +305,9 @@ def appointment_reschedule(
         minutes=minutes,
     )
     _audit(request, actor, old, Action.UPDATE, status="rescheduled", to=str(new.public_id))
+    for series in old.series.all():
+        series.appointments.add(new)
+    offer_freed_time.enqueue(old.pk)
     return new
 
 
