@@ -226,12 +226,12 @@ def test_a_fhir_bundle_is_checked_and_its_valid_patients_imported(world: World) 
     )
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
-    assert batch.row_count == 3  # the Observation is ignored
+    assert batch.row_count == 3  # the Observation is listed as skipped, not counted
     reports = services.dry_run(batch, today=TODAY)
     assert reports[0].ok
     assert reports[0].data["address"] == "1 Strand, London, GB"
-    assert ("Date of birth", "This field is required.") in reports[1].errors
-    assert any(field.startswith("FHIR birthDate") for field, _ in reports[2].errors)
+    assert ("Patient[2].birthDate", "Missing; Taut needs the date of birth.") in reports[1].errors
+    assert any(field == "Patient[3].birthDate" for field, _ in reports[2].errors)
     client.post(
         reverse("interop:commit", kwargs={"import_id": batch.public_id}), {"skip_bad": "on"}
     )
@@ -243,7 +243,7 @@ def test_a_json_file_that_is_not_a_patient_bundle_is_refused(world: World) -> No
     client = client_for(world.frontdesk_a)
     observation = json.dumps({"resourceType": "Observation"}).encode()
     response = _upload(client, "obs.json", observation, "fhir", "application/json")
-    assert "Expected a Bundle of Patient resources" in response.content.decode()
+    assert "Expected a Bundle, a Patient or an NDJSON file" in response.content.decode()
     response = _upload(client, "broken.json", b"{not json", "fhir", "application/json")
     assert "not JSON" in response.content.decode()
 
@@ -312,7 +312,7 @@ def test_a_misshapen_batch_stored_before_the_check_still_opens(world: World) -> 
     url = reverse("interop:import", kwargs={"import_id": batch.public_id})
     response = client_for(world.frontdesk_a).get(url)
     assert response.status_code == 200
-    assert "FHIR name" in response.content.decode()
+    assert "Patient[1].name" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
 from taut.common.refusals import Refused
-from taut.patients.models import Patient
+from taut.patients.models import ExternalIdentifier, Patient
 from taut.patients.normalise import name_key, phone_digits
 
 EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "phone", "email", "address")
@@ -108,3 +108,67 @@ def patient_restore(*, request: HttpRequest | None, actor: Any, patient: Patient
         detail={"restored": True},
     )
     return patient
+
+
+def _identifier_label(system: str, value: str) -> str:
+    return f"{system}|{value}" if system else value
+
+
+@transaction.atomic
+def patient_identifiers_add(
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    patient: Patient,
+    identifiers: list[tuple[str, str]],
+) -> list[ExternalIdentifier]:
+    """Give the patient these (system, value) identifiers; one the patient holds already is kept
+    as it is, one another patient of the clinic holds is refused (nothing is written)."""
+    added: list[ExternalIdentifier] = []
+    for system, value in dict.fromkeys(identifiers):
+        held = (
+            ExternalIdentifier.objects.for_clinic(patient.clinic_id)
+            .filter(system=system, value=value)
+            .first()
+        )
+        if held is not None and held.patient_id != patient.pk:
+            raise PatientError(
+                f"The identifier {_identifier_label(system, value)} belongs to another patient "
+                "of this clinic.",
+                fields={"identifiers": "Already held by another patient."},
+            )
+        if held is None:
+            added.append(
+                ExternalIdentifier.objects.create(
+                    clinic_id=patient.clinic_id, patient=patient, system=system, value=value
+                )
+            )
+    if added:
+        audit_record(
+            request=request,
+            actor=actor,
+            clinic=patient.clinic,
+            action=Action.UPDATE,
+            object_type="patient",
+            object_id=str(patient.public_id),
+            detail={"identifiers_added": [_identifier_label(i.system, i.value) for i in added]},
+        )
+    return added
+
+
+@transaction.atomic
+def patient_identifier_remove(
+    *, request: HttpRequest | None, actor: Any, identifier: ExternalIdentifier
+) -> None:
+    patient = identifier.patient
+    label = _identifier_label(identifier.system, identifier.value)
+    identifier.delete()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.UPDATE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+        detail={"identifier_removed": label},
+    )
