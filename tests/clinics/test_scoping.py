@@ -136,6 +136,15 @@ def _payment_a(w: World) -> str:
 
 
 # How to fill each URL parameter with a record of clinic A.
+def _identifier_a(w: World) -> str:
+    from taut.patients.models import ExternalIdentifier
+
+    identifier = ExternalIdentifier.objects.create(
+        clinic=w.clinic_a, patient=w.patient_a, system="urn:oid:1.2.3", value="MRN-A"
+    )
+    return str(identifier.public_id)
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
@@ -161,6 +170,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "diary_entry_id": lambda w: str(_diary_a(w).entry.public_id),
     "invoice_id": lambda w: str(_invoice_a(w).public_id),
     "ledger_entry_id": _payment_a,
+    "identifier_id": _identifier_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {

@@ -14,6 +14,7 @@ from taut.clinics.models import Clinic
 from taut.common.refusals import Refused
 from taut.patients.models import ExternalIdentifier, Patient
 from taut.patients.normalise import name_key, phone_digits
+from taut.patients.selectors import patient_matching
 
 EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "phone", "email", "address")
 
@@ -108,6 +109,33 @@ def patient_restore(*, request: HttpRequest | None, actor: Any, patient: Patient
         detail={"restored": True},
     )
     return patient
+
+
+def patient_refuse_duplicate(
+    *, clinic: Clinic, data: dict[str, Any], identifiers: list[tuple[str, str]]
+) -> None:
+    """Refuse to register a patient the clinic has already, by the rule the FHIR import matches
+    with (`selectors.patient_matching`): an identifier, or the same names and birth date."""
+    found = patient_matching(
+        clinic=clinic,
+        given_name=data["given_name"],
+        family_name=data["family_name"],
+        date_of_birth=data["date_of_birth"],
+        identifiers=identifiers,
+    )
+    if found is None:
+        return
+    held = {(i.system, i.value) for i in found.identifiers.all()}
+    if held.intersection(identifiers):
+        raise PatientError(
+            f"Patient {found.public_id} already holds one of these identifiers.",
+            fields={"identifiers": "Already held by a registered patient."},
+        )
+    same = "A patient with this given name, family name and date of birth is already registered"
+    raise PatientError(
+        f"{same}: {found.public_id}.",
+        fields=dict.fromkeys(("given_name", "family_name", "date_of_birth"), f"{same}."),
+    )
 
 
 def _identifier_label(system: str, value: str) -> str:
