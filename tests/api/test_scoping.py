@@ -143,9 +143,12 @@ def _filters_by_patient(operation: Any) -> bool:
     the clinic's set-up, appointment types, practitioners and locations, do not)?"""
     for hint in get_type_hints(operation.view_func, include_extras=True).values():
         model = get_args(hint)[0] if get_args(hint) else hint
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            if "patient" in model.model_fields:
-                return True
+        if (
+            isinstance(model, type)
+            and issubclass(model, BaseModel)
+            and "patient" in model.model_fields
+        ):
+            return True
     return False
 
 
