@@ -79,3 +79,16 @@ def test_identifiers_are_added_and_removed_and_another_patients_is_refused(world
     assert removed.status_code == 204
     assert not ExternalIdentifier.objects.exists()
     assert client.request("DELETE", f"{url}/{added.json()['id']}").status_code == 404
+
+
+def test_editing_a_patient_into_another_registered_one_is_refused(world: World) -> None:
+    client = api_for(world.owner_a)
+    body = {"given_name": "Grace", "family_name": "Hopper", "date_of_birth": "1906-12-09"}
+    grace = client.post("/api/v1/patients", body).json()
+    assert (
+        client.patch(f"/api/v1/patients/{grace['id']}", {"phone": "303 555 0100"}).status_code
+        == 200
+    )
+    response = client.patch(f"/api/v1/patients/{grace['id']}", _ada(world))
+    assert response.status_code == 409
+    assert set(response.json()["error"]["fields"]) == {"given_name", "family_name", "date_of_birth"}

@@ -39,10 +39,15 @@ def patient_matching(
     family_name: str,
     date_of_birth: date,
     identifiers: list[tuple[str, str]] | tuple[()] = (),
+    other_than: Patient | None = None,
 ) -> Patient | None:
     """The clinic's patient these details describe, by the rule the import and the API share:
     the holder of one of the identifiers (system, value), else the patient with the same given
-    and family name (compared as the search compares them) and date of birth."""
+    and family name (compared as the search compares them) and date of birth. `other_than`: a
+    patient being edited, who is not their own duplicate."""
+    others = Patient.objects.for_clinic(clinic)
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
     for system, value in identifiers:
         held = (
             ExternalIdentifier.objects.for_clinic(clinic)
@@ -50,11 +55,10 @@ def patient_matching(
             .select_related("patient")
             .first()
         )
-        if held is not None:
+        if held is not None and held.patient != other_than:
             return held.patient
     return (
-        Patient.objects.for_clinic(clinic)
-        .filter(
+        others.filter(
             given_key=name_key(given_name),
             family_key=name_key(family_name),
             date_of_birth=date_of_birth,

@@ -112,7 +112,11 @@ def patient_restore(*, request: HttpRequest | None, actor: Any, patient: Patient
 
 
 def patient_refuse_duplicate(
-    *, clinic: Clinic, data: dict[str, Any], identifiers: list[tuple[str, str]]
+    *,
+    clinic: Clinic,
+    data: dict[str, Any],
+    identifiers: list[tuple[str, str]],
+    other_than: Patient | None = None,
 ) -> None:
     """Refuse to register a patient the clinic has already, by the rule the FHIR import matches
     with (`selectors.patient_matching`): an identifier, or the same names and birth date."""
@@ -122,6 +126,7 @@ def patient_refuse_duplicate(
         family_name=data["family_name"],
         date_of_birth=data["date_of_birth"],
         identifiers=identifiers,
+        other_than=other_than,
     )
     if found is None:
         return

@@ -215,12 +215,16 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> dict[str, Any]:
     auth=writer(Permission.PATIENT_EDIT),
 )
 def patient_update(request: HttpRequest, patient_id: UUID, payload: PatientPatch) -> dict[str, Any]:
-    """Change some of a patient's details. An archived patient must be restored first (409)."""
+    """Change some of a patient's details. An archived patient must be restored first (409);
+    names and a birth date another patient of the clinic has are refused (409) as on POST."""
     context: ApiContext = request.auth  # type: ignore[attr-defined]
     patient = get_patient_for(membership=context.membership, public_id=patient_id)
     data = {field: getattr(patient, field) for field in services.EDITABLE_FIELDS}
     data.update(payload.model_dump(exclude_unset=True))
     form = _form(context, data, patient)
+    services.patient_refuse_duplicate(
+        clinic=context.clinic, data=form.cleaned_data, identifiers=[], other_than=patient
+    )
     patient = services.patient_update(
         request=request, actor=context.user, patient=patient, data=form.cleaned_data
     )
