@@ -20,11 +20,6 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_PATIENTS = 5000
 
 
-# The parts of a Patient the import reads into a record: their shape is checked at upload, so a
-# file whose `name` is a string is refused then, not found out by every later page.
-MAPPED_ELEMENTS = ("name", "telecom", "address")
-
-
 class FhirImportError(Exception):
     """The file is not a FHIR Bundle (or Patient) Taut can read; the message says why."""
 
@@ -160,21 +155,6 @@ def _where(location: tuple[Any, ...]) -> str:
     for step in location:
         path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
     return path
-
-
-def shape_problems(patients: list[dict[str, Any]]) -> list[str]:
-    """What fhir.resources finds wrong with the shape of the elements the import reads, each
-    naming the Patient (counted from 1) and the element."""
-    model = get_fhir_model_class("Patient")
-    problems = []
-    for number, resource in enumerate(patients, start=1):
-        try:
-            model.model_validate(resource)
-        except ValidationError as invalid:
-            for error in invalid.errors():
-                if error["loc"] and error["loc"][0] in MAPPED_ELEMENTS:
-                    problems.append(f"Patient {number}: {_where(error['loc'])}: {error['msg']}")
-    return problems
 
 
 def _objects(value: Any) -> list[dict[str, Any]]:
