@@ -207,6 +207,7 @@ FHIR_PATHS = {
     "email": "telecom",
     "address": "address",
 }
+UNSPACED = ("CJK UNIFIED", "HANGUL", "HIRAGANA", "KATAKANA")  # scripts written without spaces
 PARTIAL_DATE = re.compile(r"^(\d{4})(-\d{2})?$")
 
 
@@ -220,9 +221,6 @@ def _split_text(text: str) -> tuple[str, str]:
     if len(text) > 1 and all(unicodedata.name(ch, "").startswith(UNSPACED) for ch in text):
         return text[1:], text[0]
     return "", text
-
-
-UNSPACED = ("CJK UNIFIED", "HANGUL", "HIRAGANA", "KATAKANA")
 
 
 def _names(name: dict[str, Any]) -> tuple[str, str]:
