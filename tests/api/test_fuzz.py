@@ -81,7 +81,11 @@ def test_the_api_answers_every_generated_request_as_documented(
     statuses: list[int] = []
 
     headers = {"Authorization": f"Bearer {secret}"}
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+    raw = operation.definition.raw
+    takes_input = bool(raw.get("parameters")) or "requestBody" in raw
+    # An operation that takes no input (GET /practitioners) has nothing to make invalid.
+    modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if takes_input else [])
+    for mode in modes:
         cases = operation.as_strategy(generation_mode=mode, headers=headers)
         if real and mode is GenerationMode.POSITIVE:
             # Half the valid cases name real records, so operations get past their lookups.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pytest
+from pydantic import BaseModel
 
 from taut.api.auth import TokenAuth
 from taut.api.models import TokenScope
@@ -40,7 +41,18 @@ BODIES: dict[str, dict[str, Any]] = {
         "starts_at": "2026-11-24T09:00:00-07:00",
     },
     "appointment_cancel": {"reason": "Unwell"},
+    "identifier_add": {"system": "urn:oid:1.2.3", "value": "MRN-9"},
+    "identifier_remove": {},
 }
+
+
+def _body(name: str, membership: Membership) -> dict[str, Any] | None:
+    """The operation's body; a registration names a different patient for each caller, since
+    registering the same one twice is refused (409) as a duplicate."""
+    body = BODIES.get(name)
+    if name == "patient_create" and body is not None:
+        return {**body, "family_name": f"Example {membership.role}"}
+    return body
 
 
 def operations() -> list[tuple[str, str, str, Any]]:
@@ -111,7 +123,7 @@ def test_clinic_b_tokens_get_404_for_clinic_a_records(
         if not membership.may(Permission.API_ACCESS):
             continue  # no token to try (tests/api/test_errors.py: such a token is refused)
         client = ApiClient(make_token(membership.user)[1])
-        response = client.request(method, url, BODIES.get(name))
+        response = client.request(method, url, _body(name, membership))
         assert response["Content-Type"].startswith("application/json"), url
         if not membership.may(auth.permission):
             assert response.status_code == 403, f"{method} {url} as {membership.role}"
@@ -126,11 +138,35 @@ def test_clinic_b_tokens_get_404_for_clinic_a_records(
     assert checked, f"no role of clinic B may use {name}; the test proves nothing for it"
 
 
+def _filters_by_patient(operation: Any) -> bool:
+    """Does the operation's query take a `patient` (the lists of patient records do; the lists of
+    the clinic's set-up, appointment types, practitioners and locations, do not)?"""
+    for hint in get_type_hints(operation.view_func, include_extras=True).values():
+        model = get_args(hint)[0] if get_args(hint) else hint
+        if (
+            isinstance(model, type)
+            and issubclass(model, BaseModel)
+            and "patient" in model.model_fields
+        ):
+            return True
+    return False
+
+
 LIST_FILTERS = [
     (name, path)
     for name, method, path, operation in OPERATIONS
-    if method == "GET" and "{" not in path and name != "patient_list"
+    if method == "GET" and "{" not in path and _filters_by_patient(operation)
 ]
+
+
+def test_the_lists_a_patient_filter_is_checked_on_are_the_record_lists() -> None:
+    assert {name for name, _ in LIST_FILTERS} >= {
+        "appointment_list",
+        "session_list",
+        "measure_list",
+        "adverse_event_list",
+        "consent_list",
+    }
 
 
 @pytest.mark.parametrize(("name", "path"), LIST_FILTERS, ids=[n for n, _ in LIST_FILTERS])

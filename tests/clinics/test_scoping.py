@@ -155,6 +155,15 @@ def _room_a(w: World) -> Any:
     return Resource.objects.create(clinic=w.clinic_a, location=location, name="Room 1", kind="room")
 
 
+def _identifier_a(w: World) -> str:
+    from taut.patients.models import ExternalIdentifier
+
+    identifier = ExternalIdentifier.objects.create(
+        clinic=w.clinic_a, patient=w.patient_a, system="urn:oid:1.2.3", value="MRN-A"
+    )
+    return str(identifier.public_id)
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "patient_id": lambda w: str(w.patient_a.public_id),
     "appointment_id": _appointment_a,
@@ -183,6 +192,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "ledger_entry_id": _payment_a,
     "client_id": _backend_client_a,
     "resource_id": lambda w: str(_room_a(w).public_id),
+    "identifier_id": _identifier_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {

@@ -20,8 +20,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="File",
         help_text="CSV: UTF-8, one patient a line, a header line naming the columns (at most "
-        "50), at most 2 MB. FHIR: a JSON Bundle of Patient resources, or one Patient, at most "
-        "5 MB.",
+        "50), at most 2 MB. FHIR: a JSON Bundle, one Patient, or NDJSON (one resource a line, "
+        "as a Bulk Data export writes), at most 5 MB.",
     )
 
     def clean(self) -> dict[str, Any]:

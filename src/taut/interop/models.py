@@ -96,7 +96,10 @@ class ImportBatch(models.Model):
     )
     row_count = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)  # patients refused for their errors
+    matched_count = models.PositiveIntegerField(default=0)  # FHIR Patients already registered
+    # FHIR resources other than Patient, not imported: {resource type: count}
+    skipped_resources = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

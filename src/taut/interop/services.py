@@ -20,7 +20,9 @@ from taut.common.refusals import Refused
 from taut.interop.imports import csv_patients, fhir_patients
 from taut.interop.imports.rows import RowReport, check_rows
 from taut.interop.models import ImportBatch, ImportKind, ImportStatus
-from taut.patients.services import patient_create
+from taut.patients.models import Patient
+from taut.patients.selectors import patient_matching
+from taut.patients.services import PatientError, patient_create, patient_identifiers_add
 
 
 class ImportRefused(Refused):
@@ -34,18 +36,17 @@ def dry_run(batch: ImportBatch, *, today: date) -> list[RowReport]:
         rows = csv_patients.candidates(
             batch.content, mapping, batch.mapping.get("date_format", "iso")
         )
-    else:
-        rows = fhir_patients.candidates(batch.content)
-    return check_rows(rows, clinic=batch.clinic, today=today)
+        return check_rows(rows, clinic=batch.clinic, today=today)
+    rows = fhir_patients.candidates(batch.content)
+    return check_rows(rows, clinic=batch.clinic, today=today, match_duplicates=True)
 
 
-def _refuse_misshapen(patients: list[dict[str, Any]]) -> None:
-    problems = fhir_patients.shape_problems(patients)
-    if problems:
-        shown = "; ".join(problems[:5]) + (
-            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        )
-        raise ImportRefused(f"The file has elements of the wrong type for FHIR R4: {shown}.")
+def skipped_resources(batch: ImportBatch) -> list[fhir_patients.Skipped]:
+    """The resources of a pending FHIR upload that are not patients, each with why it is not
+    imported (nothing for a CSV, or once the upload is gone)."""
+    if batch.kind != ImportKind.FHIR or not batch.content:
+        return []
+    return fhir_patients.read(batch.content).skipped
 
 
 @transaction.atomic
@@ -66,7 +67,6 @@ def import_upload(
                 raise ImportRefused("The file is larger than 5 MB; split it.")
             text = raw.decode("utf-8-sig")
             patients = fhir_patients.parse(text)
-            _refuse_misshapen(patients)
             count = len(patients)
         else:
             raise ImportRefused(f"Unknown import kind {kind!r}.")
@@ -143,12 +143,13 @@ def import_commit(
     good = [report for report in reports if report.ok]
     if not good:
         raise ImportRefused("No row passes the checks; there is nothing to import.")
-    created = [
-        patient_create(request=request, actor=actor, clinic=batch.clinic, data=report.data)
-        for report in good
-    ]
+    created, matched, refused = _write_patients(request, actor, batch, good)
+    bad += refused
     batch.status = ImportStatus.COMMITTED
     batch.created_count, batch.skipped_count = len(created), len(bad)
+    batch.matched_count = len(matched)
+    if batch.kind == ImportKind.FHIR:
+        batch.skipped_resources = fhir_patients.read(batch.content).skipped_by_type()
     batch.finished_at = clock.now()
     batch.content = ""  # the patients are in the register now; the upload is not kept
     batch.save()
@@ -162,10 +163,49 @@ def import_commit(
         detail={
             "committed": True,
             "created": len(created),
+            "matched": [str(patient.public_id) for patient in matched],
             "skipped_lines": [report.line for report in bad],
         },
     )
     return batch
+
+
+def _write_patients(
+    request: HttpRequest | None, actor: Any, batch: ImportBatch, good: list[RowReport]
+) -> tuple[list[Patient], list[Patient], list[RowReport]]:
+    """Create each patient, or (FHIR) match a registered one by `patient_matching`, the rule the
+    REST API also keeps, and give it the resource's identifiers. A Patient whose identifiers
+    another patient holds is refused (its report gets the reason)."""
+    created: list[Patient] = []
+    matched: list[Patient] = []
+    refused: list[RowReport] = []
+    for report in good:
+        if batch.kind == ImportKind.CSV:
+            created.append(
+                patient_create(request=request, actor=actor, clinic=batch.clinic, data=report.data)
+            )
+            continue
+        patient = patient_matching(
+            clinic=batch.clinic,
+            given_name=report.data["given_name"],
+            family_name=report.data["family_name"],
+            date_of_birth=report.data["date_of_birth"],
+            identifiers=report.identifiers,
+        )
+        try:
+            with transaction.atomic():
+                written = patient or patient_create(
+                    request=request, actor=actor, clinic=batch.clinic, data=report.data
+                )
+                patient_identifiers_add(
+                    request=request, actor=actor, patient=written, identifiers=report.identifiers
+                )
+        except PatientError as conflict:
+            report.errors.append((f"Patient[{report.line}].identifier", conflict.message))
+            refused.append(report)
+        else:
+            (created if patient is None else matched).append(written)
+    return created, matched, refused
 
 
 @transaction.atomic

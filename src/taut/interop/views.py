@@ -15,7 +15,7 @@ from taut.clinics.roles import Permission
 from taut.interop import services
 from taut.interop.fhir import bulk
 from taut.interop.forms import CommitForm, MappingForm, UploadForm
-from taut.interop.models import ImportKind, ImportStatus
+from taut.interop.models import ImportBatch, ImportKind, ImportStatus
 from taut.interop.selectors import get_import_for, recent_exports, recent_imports
 
 
@@ -117,6 +117,7 @@ def import_detail(request: StaffRequest, import_id: str) -> HttpResponse:
         if mapping_ready:
             reports = services.dry_run(batch, today=_today(request))
     bad = sum(1 for report in reports if not report.ok)
+    matched = sum(1 for report in reports if report.ok and report.matched)
     return render(
         request,
         "interop/import.html",
@@ -127,10 +128,25 @@ def import_detail(request: StaffRequest, import_id: str) -> HttpResponse:
             "reports": reports,
             "bad": bad,
             "good": len(reports) - bad,
+            "matched": matched,
+            "skipped": services.skipped_resources(batch),
             "commit_form": CommitForm(),
         },
         status=status,
     )
+
+
+def _result(batch: ImportBatch) -> str:
+    parts = [f"Imported {counted(batch.created_count, 'patient')}"]
+    if batch.matched_count:
+        parts.append(f"matched {counted(batch.matched_count, 'registered patient')}")
+    if batch.skipped_count:
+        parts.append(f"refused {counted(batch.skipped_count, 'row')} with errors")
+    parts += [
+        f"skipped {counted(count, resource_type + ' resource')}"
+        for resource_type, count in sorted(batch.skipped_resources.items())
+    ]
+    return "; ".join(parts) + "."
 
 
 @require_POST
@@ -150,15 +166,7 @@ def import_commit(request: StaffRequest, import_id: str) -> HttpResponse:
     except services.ImportRefused as refused:
         messages.error(request, f"Nothing was imported. {refused}")
         return redirect("interop:import", import_id=batch.public_id)
-    messages.success(
-        request,
-        f"Imported {counted(batch.created_count, 'patient')}"
-        + (
-            f"; skipped {counted(batch.skipped_count, 'row')} with errors."
-            if batch.skipped_count
-            else "."
-        ),
-    )
+    messages.success(request, _result(batch))
     return redirect("interop:import", import_id=batch.public_id)
 
 

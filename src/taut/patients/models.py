@@ -81,3 +81,27 @@ class Patient(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class ExternalIdentifier(models.Model):
+    """A patient's number in another system (an EHR's MRN, an insurer's member id): FHIR's
+    Patient.identifier, system and value. One value of a system names one patient of the clinic."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="identifiers")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    system = models.CharField(max_length=255, blank=True)  # a URI; blank when the sender gave none
+    value = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "system", "value"], name="external_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"

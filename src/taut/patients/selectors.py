@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest
 from taut.audit.models import Action
 from taut.audit.services import audit_patient_read, audit_record
 from taut.clinics.access import ClinicAccess
-from taut.clinics.models import Membership
+from taut.clinics.models import Clinic, Membership
 from taut.common.context import AuditContext
-from taut.patients.models import Patient
+from taut.patients.models import ExternalIdentifier, Patient
 from taut.patients.normalise import name_key, phone_digits
 
 SEARCH_LIMIT = 50
@@ -32,6 +32,46 @@ def get_patient_for(*, membership: ClinicAccess, public_id: uuid.UUID | str) -> 
         raise Http404("No such patient in this clinic.") from missing
     patient.clinic = membership.clinic  # the same clinic, already loaded with the membership
     return patient
+
+
+def patient_matching(
+    *,
+    clinic: Clinic,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    identifiers: list[tuple[str, str]] | tuple[()] = (),
+    other_than: Patient | None = None,
+) -> Patient | None:
+    """The clinic's patient these details describe, by the rule the import and the API share:
+    the holder of one of the identifiers (system, value), else the patient with the same given
+    and family name (compared as the search compares them) and date of birth. `other_than`: a
+    patient being edited, who is not their own duplicate."""
+    others = Patient.objects.for_clinic(clinic)
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    for system, value in identifiers:
+        held = (
+            ExternalIdentifier.objects.for_clinic(clinic)
+            .filter(system=system, value=value)
+            .select_related("patient")
+            .first()
+        )
+        if held is not None and held.patient != other_than:
+            return held.patient
+    return (
+        others.filter(
+            given_key=name_key(given_name),
+            family_key=name_key(family_name),
+            date_of_birth=date_of_birth,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def identifiers_of(patient: Patient) -> list[ExternalIdentifier]:
+    return list(patient.identifiers.order_by("system", "value", "pk"))
 
 
 def patient_read_for(

@@ -12,8 +12,9 @@ from taut.audit.models import Action
 from taut.audit.services import audit_record
 from taut.clinics.models import Clinic
 from taut.common.refusals import Refused
-from taut.patients.models import Patient
+from taut.patients.models import ExternalIdentifier, Patient
 from taut.patients.normalise import name_key, phone_digits
+from taut.patients.selectors import patient_matching
 
 EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "phone", "email", "address")
 
@@ -108,3 +109,99 @@ def patient_restore(*, request: HttpRequest | None, actor: Any, patient: Patient
         detail={"restored": True},
     )
     return patient
+
+
+def patient_refuse_duplicate(
+    *,
+    clinic: Clinic,
+    data: dict[str, Any],
+    identifiers: list[tuple[str, str]],
+    other_than: Patient | None = None,
+) -> None:
+    """Refuse to register a patient the clinic has already, by the rule the FHIR import matches
+    with (`selectors.patient_matching`): an identifier, or the same names and birth date."""
+    found = patient_matching(
+        clinic=clinic,
+        given_name=data["given_name"],
+        family_name=data["family_name"],
+        date_of_birth=data["date_of_birth"],
+        identifiers=identifiers,
+        other_than=other_than,
+    )
+    if found is None:
+        return
+    held = {(i.system, i.value) for i in found.identifiers.all()}
+    if held.intersection(identifiers):
+        raise PatientError(
+            f"Patient {found.public_id} already holds one of these identifiers.",
+            fields={"identifiers": "Already held by a registered patient."},
+        )
+    same = "A patient with this given name, family name and date of birth is already registered"
+    raise PatientError(
+        f"{same}: {found.public_id}.",
+        fields=dict.fromkeys(("given_name", "family_name", "date_of_birth"), f"{same}."),
+    )
+
+
+def _identifier_label(system: str, value: str) -> str:
+    return f"{system}|{value}" if system else value
+
+
+@transaction.atomic
+def patient_identifiers_add(
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    patient: Patient,
+    identifiers: list[tuple[str, str]],
+) -> list[ExternalIdentifier]:
+    """Give the patient these (system, value) identifiers; one the patient holds already is kept
+    as it is, one another patient of the clinic holds is refused (nothing is written)."""
+    added: list[ExternalIdentifier] = []
+    for system, value in dict.fromkeys(identifiers):
+        held = (
+            ExternalIdentifier.objects.for_clinic(patient.clinic_id)
+            .filter(system=system, value=value)
+            .first()
+        )
+        if held is not None and held.patient_id != patient.pk:
+            raise PatientError(
+                f"The identifier {_identifier_label(system, value)} belongs to another patient "
+                "of this clinic.",
+                fields={"identifiers": "Already held by another patient."},
+            )
+        if held is None:
+            added.append(
+                ExternalIdentifier.objects.create(
+                    clinic_id=patient.clinic_id, patient=patient, system=system, value=value
+                )
+            )
+    if added:
+        audit_record(
+            request=request,
+            actor=actor,
+            clinic=patient.clinic,
+            action=Action.UPDATE,
+            object_type="patient",
+            object_id=str(patient.public_id),
+            detail={"identifiers_added": [_identifier_label(i.system, i.value) for i in added]},
+        )
+    return added
+
+
+@transaction.atomic
+def patient_identifier_remove(
+    *, request: HttpRequest | None, actor: Any, identifier: ExternalIdentifier
+) -> None:
+    patient = identifier.patient
+    label = _identifier_label(identifier.system, identifier.value)
+    identifier.delete()
+    audit_record(
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        action=Action.UPDATE,
+        object_type="patient",
+        object_id=str(patient.public_id),
+        detail={"identifier_removed": label},
+    )

@@ -46,6 +46,7 @@ class AppointmentOut(Schema):
     practitioner: UserRef
     location: UUID
     appointment_type: str
+    appointment_type_id: int = Field(description="The type's id, as GET /appointment-types gives.")
     kind: str
     starts_at: datetime
     ends_at: datetime
@@ -89,6 +90,7 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
         "practitioner": user_ref(appointment.practitioner),
         "location": appointment.location.public_id,
         "appointment_type": appointment.appointment_type.name,
+        "appointment_type_id": appointment.appointment_type_id,
         "kind": appointment.appointment_type.kind,
         "starts_at": appointment.starts_at,
         "ends_at": appointment.ends_at,

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from taut import clock
@@ -24,6 +25,7 @@ from taut.api.schemas import (
     PageQuery,
     PersonName,
     Phone,
+    RequiredText,
     Text,
     ids,
     page_of,
@@ -32,11 +34,24 @@ from taut.audit.models import Action
 from taut.clinics.roles import Permission
 from taut.patients import services
 from taut.patients.forms import PatientForm
-from taut.patients.models import Patient, Sex
-from taut.patients.selectors import get_patient_for, patient_search
+from taut.patients.models import ExternalIdentifier, Patient, Sex
+from taut.patients.selectors import get_patient_for, identifiers_of, patient_search
 
 PREFIX = "/patients"
 router = Router(tags=["patients"])
+
+
+class IdentifierOut(Schema):
+    id: UUID
+    system: str = Field(description="A URI naming the issuing system; empty when none was given.")
+    value: str
+
+
+class IdentifierIn(BodyIn):
+    system: str = Field(
+        "", max_length=255, pattern=r"^[^\s\x00]*$", description="A URI, e.g. urn:oid:1.2.3."
+    )
+    value: RequiredText = Field(max_length=255)
 
 
 class PatientOut(Schema):
@@ -48,6 +63,9 @@ class PatientOut(Schema):
     phone: str
     email: str
     address: str
+    identifiers: list[IdentifierOut] = Field(
+        description="Numbers in other systems (FHIR Patient.identifier), unique per clinic."
+    )
     has_portal_account: bool
     archived: bool
     archived_at: datetime | None
@@ -82,6 +100,9 @@ class PatientIn(BodyIn):
     phone: Phone = ""
     email: Email = ""
     address: Text = Field("", max_length=2000)
+    identifiers: list[IdentifierIn] = Field(
+        default_factory=list, max_length=20, description="Numbers in other systems."
+    )
 
 
 class PatientPatch(BodyIn):
@@ -96,10 +117,15 @@ class PatientPatch(BodyIn):
     address: Text = Field(None, max_length=2000)  # type: ignore[assignment]
 
 
+def identifier_out(identifier: ExternalIdentifier) -> dict[str, Any]:
+    return {"id": identifier.public_id, "system": identifier.system, "value": identifier.value}
+
+
 def patient_out(patient: Patient) -> dict[str, Any]:
     return {
         "id": patient.public_id,
         **{field: getattr(patient, field) for field in services.EDITABLE_FIELDS},
+        "identifiers": [identifier_out(i) for i in identifiers_of(patient)],
         "has_portal_account": patient.portal_user_id is not None,
         "archived": patient.is_archived,
         "archived_at": patient.archived_at,
@@ -145,12 +171,22 @@ def patient_list(request: HttpRequest, query: Query[PatientQuery]) -> dict[str, 
 
 @router.post("", response={201: PatientOut, **WRITE_ERRORS}, auth=writer(Permission.PATIENT_EDIT))
 def patient_create(request: HttpRequest, payload: PatientIn) -> Status[dict[str, Any]]:
-    """Register a patient. The same checks as the registration page apply."""
+    """Register a patient. The same checks as the registration page apply, and a patient the
+    clinic has already (one of the identifiers, or the same names and date of birth: the rule the
+    FHIR import matches with) is refused with 409 naming the fields and the registered id."""
     context: ApiContext = request.auth  # type: ignore[attr-defined]
-    form = _form(context, payload.model_dump(), None)
-    patient = services.patient_create(
-        request=request, actor=context.user, clinic=context.clinic, data=form.cleaned_data
-    )
+    form = _form(context, payload.model_dump(exclude={"identifiers"}), None)
+    identifiers = [(i.system, i.value) for i in payload.identifiers]
+    with transaction.atomic():
+        services.patient_refuse_duplicate(
+            clinic=context.clinic, data=form.cleaned_data, identifiers=identifiers
+        )
+        patient = services.patient_create(
+            request=request, actor=context.user, clinic=context.clinic, data=form.cleaned_data
+        )
+        services.patient_identifiers_add(
+            request=request, actor=context.user, patient=patient, identifiers=identifiers
+        )
     context.audit(
         request,
         action=Action.CREATE,
@@ -179,12 +215,16 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> dict[str, Any]:
     auth=writer(Permission.PATIENT_EDIT),
 )
 def patient_update(request: HttpRequest, patient_id: UUID, payload: PatientPatch) -> dict[str, Any]:
-    """Change some of a patient's details. An archived patient must be restored first (409)."""
+    """Change some of a patient's details. An archived patient must be restored first (409);
+    names and a birth date another patient of the clinic has are refused (409) as on POST."""
     context: ApiContext = request.auth  # type: ignore[attr-defined]
     patient = get_patient_for(membership=context.membership, public_id=patient_id)
     data = {field: getattr(patient, field) for field in services.EDITABLE_FIELDS}
     data.update(payload.model_dump(exclude_unset=True))
     form = _form(context, data, patient)
+    services.patient_refuse_duplicate(
+        clinic=context.clinic, data=form.cleaned_data, identifiers=[], other_than=patient
+    )
     patient = services.patient_update(
         request=request, actor=context.user, patient=patient, data=form.cleaned_data
     )
@@ -203,3 +243,52 @@ router.post(
     response={201: AppointmentOut, **WRITE_ERRORS},
     auth=writer(Permission.SCHEDULE_BOOK),
 )(appointment_book)
+
+
+@router.post(
+    "/{patient_id}/identifiers",
+    response={201: IdentifierOut, **WRITE_ERRORS},
+    auth=writer(Permission.PATIENT_EDIT),
+)
+def identifier_add(
+    request: HttpRequest, patient_id: UUID, payload: IdentifierIn
+) -> Status[dict[str, Any]]:
+    """Give the patient a number in another system; one another patient of the clinic holds is
+    refused (409), one this patient holds is answered as it is."""
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    patient = get_patient_for(membership=context.membership, public_id=patient_id)
+    pair = (payload.system, payload.value)
+    services.patient_identifiers_add(
+        request=request, actor=context.user, patient=patient, identifiers=[pair]
+    )
+    identifier = patient.identifiers.get(system=pair[0], value=pair[1])
+    context.audit(
+        request,
+        action=Action.UPDATE,
+        object_type="api_call",
+        object_id=str(patient.public_id),
+        operation="identifier_add",
+    )
+    return Status(201, identifier_out(identifier))
+
+
+@router.delete(
+    "/{patient_id}/identifiers/{identifier_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=writer(Permission.PATIENT_EDIT),
+)
+def identifier_remove(request: HttpRequest, patient_id: UUID, identifier_id: UUID) -> Status[None]:
+    context: ApiContext = request.auth  # type: ignore[attr-defined]
+    patient = get_patient_for(membership=context.membership, public_id=patient_id)
+    identifier = patient.identifiers.filter(public_id=identifier_id).first()
+    if identifier is None:
+        raise Http404("No such identifier of this patient.")
+    services.patient_identifier_remove(request=request, actor=context.user, identifier=identifier)
+    context.audit(
+        request,
+        action=Action.UPDATE,
+        object_type="api_call",
+        object_id=str(patient.public_id),
+        operation="identifier_remove",
+    )
+    return Status(204, None)

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from taut.interop.imports.rows import FIELD_LABELS, REQUIRED
+from taut.interop.imports.rows import FIELD_LABELS, REQUIRED, Candidate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -145,9 +145,7 @@ def mapping_problems(mapping: dict[str, str], header: list[str]) -> list[str]:
     return problems
 
 
-def candidates(
-    text: str, mapping: dict[str, str], date_format: str
-) -> list[tuple[int, dict[str, Any], list[tuple[str, str]]]]:
+def candidates(text: str, mapping: dict[str, str], date_format: str) -> list[Candidate]:
     """Each row as raw patient fields, with the errors found while converting them."""
     header, rows = read_table(text)
     index = {column: position for position, column in enumerate(header)}
@@ -177,5 +175,5 @@ def candidates(
         else:
             errors.append((FIELD_LABELS["sex"], f"“{sex}” is not female, male, other or unknown."))
             raw["sex"] = "unknown"
-        result.append((line, raw, errors))
+        result.append(Candidate(line=line, raw=raw, errors=errors))
     return result
