@@ -19,9 +19,14 @@ STILL_AUDITING = {
     "portal/appointment_views.py",
     "portal/diary_views.py",
     "portal/message_views.py",
+    "portal/move_views.py",
     "portal/views.py",
+    "portal/waitlist_views.py",
+    "scheduling/calendar_views.py",
     "scheduling/plan_views.py",
+    "scheduling/series_views.py",
     "scheduling/views.py",
+    "scheduling/waitlist_views.py",
 }
 
 

@@ -127,6 +127,44 @@ def _waitlist_a(w: World) -> str:
     return str(join(_desk_a(w), w.patient_a).public_id)
 
 
+def _file_a(w: World) -> str:
+    from taut.common.context import AuditContext
+    from taut.files.services import patient_file_add
+    from tests.files.conftest import pdf_bytes
+
+    membership = w.clinician_a.memberships.get(clinic=w.clinic_a)
+    file = patient_file_add(
+        ctx=AuditContext.of(w.clinician_a, membership),
+        patient=w.patient_a,
+        kind="referral",
+        title="Letter",
+        original_name="letter.pdf",
+        data=pdf_bytes(),
+        from_portal=True,
+    )
+    return str(file.public_id)
+
+
+def _package_a(w: World) -> str:
+    from tests.billing.test_packages import _sell
+
+    return str(_sell(w).public_id)
+
+
+def _desk_request_a(w: World) -> str:
+    from taut import clock
+    from taut.messaging.models import DeskRequest, RequestKind
+
+    request = DeskRequest.objects.create(
+        clinic=w.clinic_a, kind=RequestKind.CONTACT, name="A visitor", created_at=clock.now()
+    )
+    return str(request.public_id)
+
+
+def _location_a(w: World) -> str:
+    return str(Location.objects.for_clinic(w.clinic_a).get().public_id)
+
+
 def _invoice_a(w: World) -> Any:
     from tests.billing.conftest import issued_invoice_a
 
@@ -193,6 +231,10 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], str]] = {
     "client_id": _backend_client_a,
     "resource_id": lambda w: str(_room_a(w).public_id),
     "identifier_id": _identifier_a,
+    "file_id": _file_a,
+    "package_id": _package_a,
+    "request_id": _desk_request_a,
+    "group_id": _location_a,
 }
 # Parameters that are not record ids (Django's own password-reset tokens).
 NOT_RECORD_PARAMETERS = {

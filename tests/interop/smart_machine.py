@@ -93,4 +93,10 @@ class Machine:
 
 
 def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"}
+    # As the bulk-data client does, every call says it takes an asynchronous answer (a Bulk Data
+    # kick-off refuses a call without it; other endpoints ignore it).
+    return {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/fhir+json",
+        "Prefer": "respond-async",
+    }

@@ -61,7 +61,9 @@ def test_it_names_the_smart_token_endpoint(statement: dict[str, Any]) -> None:
     assert security["service"][0]["coding"][0]["code"] == "SMART-on-FHIR"
     uris = security["extension"][0]
     assert uris["url"] == "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
-    assert uris["extension"] == [{"url": "token", "valueUri": "http://testserver/fhir/auth/token"}]
+    assert uris["extension"] == [
+        {"url": "token", "valueUri": "http://testserver/fhir/r4/auth/token"}
+    ]
 
 
 def test_it_lists_exactly_the_types_and_parameters_served(

@@ -372,12 +372,20 @@ def test_search_by_post_reads_the_form(records: Records) -> None:
     assert _ids(response.json()) == [str(records.session.public_id)]
 
 
-def test_search_by_post_needs_no_csrf_token_as_fhir_clients_send_none(world: World) -> None:
+def test_search_by_post_needs_no_csrf_token_from_a_bearer_but_does_from_a_session(
+    world: World,
+) -> None:
+    from tests.api.conftest import make_token
+
+    _, secret = make_token(world.clinician_a)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.clinician_a)
-    response = client.post(BASE + "Patient/_search", {"family": "love"})
+    response = client.post(
+        BASE + "Patient/_search", {"family": "love"}, headers={"Authorization": f"Bearer {secret}"}
+    )
     assert response.status_code == 200
     assert _ids(response.json()) == [str(world.patient_a.public_id)]
+    client.force_login(world.clinician_a)
+    assert client.post(BASE + "Patient/_search", {"family": "love"}).status_code == 403
 
 
 def test_front_desk_may_not_read_clinical_resources(world: World) -> None:

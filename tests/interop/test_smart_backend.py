@@ -14,6 +14,7 @@ from taut.api.models import BackendAccessToken
 from taut.api.services import backend_client_revoke
 from taut.audit.models import AuditEntry
 from taut.common.context import AuditContext
+from taut.interop.fhir import bulk
 from taut.interop.models import ExportJob
 from tests.api.conftest import make_token
 from tests.charting.conftest import ready_session
@@ -203,7 +204,8 @@ def test_scopes_narrow_what_everything_and_export_give(world: World) -> None:
     refused = Client().get(export, {"_type": "Patient,Observation"}, headers=headers)
     assert "Observation" in _outcome(refused, 403)
     assert Client().get(export, headers=headers).status_code == 202
-    job = ExportJob.objects.get()
+    # The worker writes it after the kick-off commits; run it here.
+    job = bulk.export_run(ExportJob.objects.select_related("clinic", "group").get())
     assert [entry["type"] for entry in job.files] == ["Patient"]
     assert job.requested_by is None and job.requested_by_client is not None
 
@@ -217,11 +219,19 @@ def test_a_token_without_a_patient_scope_may_not_read_a_patient(world: World) ->
 
 
 def test_an_unauthenticated_request_gets_401_json_not_a_login_redirect(world: World) -> None:
-    for path in (reverse("fhir:metadata"), _everything(world), reverse("fhir:export")):
+    paths = (
+        _everything(world),
+        reverse("fhir:export"),
+        "/fhir/r4/Patient",
+        "/fhir/r4/Nothing/here",
+    )
+    for path in paths:
         response = Client().get(path)
         _outcome(response, 401)
         assert response["WWW-Authenticate"].startswith("Bearer")
-    for elsewhere in ("/fhir/r4/Nothing/here", "/fhir/", "/fhir/r3/Patient"):
+    # The CapabilityStatement is public, as clients read it before they authenticate.
+    assert Client().get(reverse("fhir:metadata")).status_code == 200
+    for elsewhere in ("/fhir/", "/fhir/r3/Patient"):
         _outcome(Client().get(elsewhere), 404)
 
 

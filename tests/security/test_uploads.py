@@ -213,6 +213,43 @@ def test_a_well_formed_import_file_is_taken_so_the_refusals_above_are_about_the_
     assert response.status_code == 302
 
 
+PATIENT_FILE_CASES = [
+    ("html named pdf", "letter.pdf", b"<html><script>alert(1)</script></html>"),
+    ("svg", "scan.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+    ("pdf then html", "x.pdf", b"%PDF-1.4\n%%EOF\n<script>alert(1)</script>"),
+    ("pdf with javascript", "x.pdf", b"%PDF-1.4\n<< /OpenAction << /S /JavaScript >> >>\n%%EOF"),
+    ("empty", "empty.pdf", b""),
+    ("truncated png", "../../etc/passwd.png", PNG),
+]
+
+
+def _patient_file_upload(world: World, where: str) -> tuple[Client, str]:
+    if where == "portal":
+        return client_for(world.portal_user_a), reverse("portal_files:home")
+    url = reverse("files:upload", kwargs={"patient_id": world.patient_a.public_id})
+    return client_for(world.frontdesk_a), url
+
+
+@pytest.mark.parametrize("where", ["staff", "portal"])
+@pytest.mark.parametrize(
+    ("what", "name", "content"), PATIENT_FILE_CASES, ids=[c[0] for c in PATIENT_FILE_CASES]
+)
+def test_a_hostile_patient_file_is_refused_with_a_message_and_nothing_kept(
+    world: World, where: str, what: str, name: str, content: bytes
+) -> None:
+    client, url = _patient_file_upload(world, where)
+    before = row_counts()
+    response = client.post(
+        url,
+        {"kind": "referral", "title": "", "file": _upload(name, content, "application/pdf")},
+        follow=True,
+    )
+    html = body(response)
+    assert response.status_code < 500
+    assert row_counts() == before, f"{what}: a refused upload wrote rows"
+    assert "not kept" in html or "could not take this file" in html or "File:" in html, what
+
+
 def test_every_file_input_and_signature_field_is_covered_by_the_tests_above(world: World) -> None:
     """A new upload anywhere fails this until it is tested like the ones above."""
     publish_consent_document(world.clinic_a, world.owner_a)
@@ -232,7 +269,10 @@ def test_every_file_input_and_signature_field_is_covered_by_the_tests_above(worl
                     found_files.add(action)
                 if any(f.name == "signature" for f in form.fields):
                     found_signatures.add(action)
-    expected_files = {reverse(n) for n in FILE_UPLOAD_ACTIONS}
+    expected_files = {reverse(n) for n in FILE_UPLOAD_ACTIONS} | {
+        reverse("files:upload", kwargs={"patient_id": world.patient_a.public_id}),
+        reverse("portal_files:home"),
+    }
     assert found_files == expected_files, f"file inputs at {found_files - expected_files}"
     expected_signatures = {
         reverse(

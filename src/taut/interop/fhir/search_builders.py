@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
+from taut.charting.models import NeedlingEntry
 from taut.clinical.knowledge import UnknownIdError, load_knowledge
 from taut.clinics.models import Clinic
 from taut.interop.fhir import resources as fhir
@@ -102,19 +103,36 @@ def intakes(rows: list[Any], site: Site) -> list[Resource]:
     return resources
 
 
+def _suspects(rows: list[Any]) -> dict[int, tuple[str, ...]]:
+    """The needling Procedures of each event's session, as the export names them (one query)."""
+    suspects: dict[int, list[str]] = {}
+    needled = NeedlingEntry.objects.filter(session_id__in={e.session_id for e in rows})
+    for session_id, pk in needled.order_by("pk").values_list("session_id", "pk"):
+        suspects.setdefault(session_id, []).append(fhir.derived_id("needling-entry", pk))
+    return {session_id: tuple(ids) for session_id, ids in suspects.items()}
+
+
 def adverse_events(rows: list[Any], site: Site) -> list[Resource]:
+    suspects = _suspects(rows)
     return [
         fhir.adverse_event_resource(
-            e, _session_refs(e.session, site), recorder_id=str(e.recorded_by.public_id)
+            e,
+            _session_refs(e.session, site),
+            recorder_id=str(e.recorded_by.public_id),
+            procedure_ids=suspects.get(e.session_id, ()),
         )
         for e in rows
     ]
 
 
 def late_adverse_events(rows: list[Any], site: Site) -> list[Resource]:
+    suspects = _suspects(rows)
     return [
         fhir.late_adverse_event_resource(
-            e, _session_refs(e.session, site), recorder_id=str(e.recorded_by.public_id)
+            e,
+            _session_refs(e.session, site),
+            recorder_id=str(e.recorded_by.public_id),
+            procedure_ids=suspects.get(e.session_id, ()),
         )
         for e in rows
     ]
