@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +184,10 @@ def run_due_tasks(*, at: Any = None) -> int:
         stored.set_successful(stored.task.call(*result.args, **result.kwargs))
         ran += 1
     return ran
+
+
+@pytest.fixture(autouse=True)
+def patient_files_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test keeps patients' files in its own directory (a backup reads them all)."""
+    settings.TAUT_PATIENT_FILES_DIR = tmp_path / "patient-files"
+    return Path(settings.TAUT_PATIENT_FILES_DIR)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,7 +23,6 @@ def image_bytes(fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.TAUT_PATIENT_FILES_DIR = tmp_path / "patient-files"
-    return settings.TAUT_PATIENT_FILES_DIR
+@pytest.fixture
+def files_dir(patient_files_dir: Path) -> Path:
+    return patient_files_dir

@@ -49,7 +49,7 @@ class IdentifierOut(Schema):
 
 class IdentifierIn(BodyIn):
     system: str = Field(
-        "", max_length=255, pattern=r"^[^\s\x00]*$", description="A URI, e.g. urn:oid:1.2.3."
+        "", max_length=255, pattern=r"^[^\x00-\x20\x7f]*$", description="A URI, e.g. urn:oid:1.2.3."
     )
     value: RequiredText = Field(max_length=255)
 
