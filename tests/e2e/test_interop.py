@@ -54,7 +54,7 @@ def test_the_front_desk_imports_patients_from_csv_skipping_a_bad_row(
     expect(page.get_by_text("Nothing was imported")).to_be_visible()
     page.get_by_label("Import the rows that pass and skip the rows with errors").check()
     page.get_by_role("button", name="Import the patients").click()
-    expect(page.get_by_text("Imported 1 patient; skipped 1 row with errors.")).to_be_visible()
+    expect(page.get_by_text("Imported 1 patient; refused 1 row with errors.")).to_be_visible()
     shoot("imported")
     assert Patient.objects.filter(family_name="Meitner", clinic=world.clinic_a).count() == 1
     assert not Patient.objects.filter(family_name="Hahn").exists()
