@@ -13,6 +13,14 @@ SMART_SERVICE = "http://terminology.hl7.org/CodeSystem/restful-security-service"
 OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
+PATIENT_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"
+GROUP_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"
+# A Group is a location's patients (interop.fhir.bulk_query): read it, export it; no search.
+GROUP: Resource = {
+    "type": "Group",
+    "interaction": [{"code": "read"}],
+    "operation": [{"name": "export", "definition": GROUP_EXPORT}],
+}
 COMMON_PARAMS = [
     {"name": "_id", "type": "token", "documentation": "The resource's id"},
 ]
@@ -33,7 +41,10 @@ def _resource(resource_type: str) -> Resource:
         ],
     }
     if resource_type == "Patient":
-        entry["operation"] = [{"name": "everything", "definition": EVERYTHING}]
+        entry["operation"] = [
+            {"name": "everything", "definition": EVERYTHING},
+            {"name": "export", "definition": PATIENT_EXPORT},
+        ]
     return entry
 
 
@@ -67,7 +78,7 @@ def capability_statement(*, base_url: str, token_url: str, published: date) -> R
                         }
                     ],
                 },
-                "resource": [_resource(kind) for kind in SOURCES],
+                "resource": [*(_resource(kind) for kind in SOURCES), GROUP],
                 "operation": [{"name": "export", "definition": EXPORT}],
             }
         ],
