@@ -140,3 +140,16 @@ def test_an_owner_words_the_reminder_and_a_bad_placeholder_is_shown_beside_the_b
     [row] = SmsTemplate.objects.for_clinic(world.clinic_a)
     assert (row.kind, row.text) == (Kind.REMINDER, "{clinic}: see you {date}")
     assert client_for(world.frontdesk_a).get("/messages/texts/").status_code == 403
+
+
+def test_a_wording_with_a_nul_is_refused_and_no_other_wording_of_the_post_is_saved(
+    world: World,
+) -> None:
+    owner = client_for(world.owner_a)
+    refused = owner.post(
+        "/messages/texts/",
+        {Kind.REMINDER.value: "{clinic}: see you {date}", Kind.DIARY_PROMPT.value: "{clinic}\x00"},
+    )
+    assert refused.status_code == 400
+    assert "control characters" in refused.content.decode()
+    assert not SmsTemplate.objects.filter(clinic=world.clinic_a).exists()

@@ -95,6 +95,8 @@ def sms_template_check(text: str) -> str:
         reason = "Write the message."
     elif len(cleaned) > MAX_TEMPLATE:
         reason = f"Keep it under {MAX_TEMPLATE} characters."
+    elif any(ord(character) < 32 or ord(character) == 127 for character in cleaned):
+        reason = "Remove the control characters (such as NUL): a text message cannot carry them."
     else:
         unknown = sorted(set(_placeholders(cleaned)) - set(PLACEHOLDERS))
         if not unknown:
@@ -120,6 +122,23 @@ def sms_body(*, clinic: Clinic, kind: str, fields: SmsFields) -> SmsBody:
 
 # The kinds a clinic may word for itself: the ones that go to patients by text.
 EDITABLE = tuple(Kind(kind) for kind in DEFAULTS)
+
+
+@transaction.atomic
+def sms_templates_save(*, ctx: AuditContext, clinic: Clinic, texts: dict[str, str]) -> None:
+    """Store several wordings at once: all of them, or (when any is refused) none. The refusal's
+    fields name each refused kind with its reason."""
+    refused: dict[str, str] = {}
+    for kind, text in texts.items():
+        if text.strip():
+            try:
+                sms_template_check(text)
+            except SmsTemplateInvalid as refusal:
+                refused[str(kind)] = refusal.message
+    if refused:
+        raise SmsTemplateInvalid(list(refused.values()), fields=refused)
+    for kind, text in texts.items():
+        sms_template_save(ctx=ctx, clinic=clinic, kind=kind, text=text)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from taut.messaging.sms_text import (
     EDITABLE,
     PLACEHOLDERS,
     SmsTemplateInvalid,
-    sms_template_save,
+    sms_templates_save,
     template_for,
 )
 from taut.patients.selectors import get_patient_for
@@ -91,23 +91,24 @@ def thread(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _posted_wording(request: StaffRequest, kind: str) -> str:
+    text = request.POST.get(kind, "")
+    # Unchanged from the default (or emptied): keep following the default.
+    return "" if " ".join(text.split()) == DEFAULTS[kind] else text
+
+
 @staff_required(Permission.CLINIC_MANAGE)
 def text_wording(request: StaffRequest) -> HttpResponse:
     """The clinic's wording of each text message; placeholders only from the whitelist."""
     clinic = request.membership.clinic
     errors: dict[str, str] = {}
     if request.method == "POST":
-        for kind in EDITABLE:
-            text = request.POST.get(kind.value, "")
-            if " ".join(text.split()) == DEFAULTS[kind]:
-                text = ""  # unchanged from the default: keep following the default
-            try:
-                sms_template_save(
-                    ctx=AuditContext.from_request(request), clinic=clinic, kind=kind, text=text
-                )
-            except SmsTemplateInvalid as refusal:
-                errors[kind.value] = refusal.message
-        if not errors:
+        texts = {str(kind.value): _posted_wording(request, kind) for kind in EDITABLE}
+        try:
+            sms_templates_save(ctx=AuditContext.from_request(request), clinic=clinic, texts=texts)
+        except SmsTemplateInvalid as refusal:
+            errors = refusal.fields
+        else:
             messages.success(request, "Text message wording saved.")
             return redirect("messaging:texts")
     rows = [
