@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from taut import clock
 from taut.audit.services import audit_patient_read
 from taut.portal.access import patient_required
-from taut.scheduling.models import WaitlistEntry, WaitlistStatus
-from taut.scheduling.services.waitlist import WaitlistRefused, waitlist_join, waitlist_leave
+from taut.scheduling.models import WaitlistEntry
+from taut.scheduling.selectors import waitlist_waiting
+from taut.scheduling.services.waitlist import WaitlistRefused, waitlist_leave
 from taut.scheduling.waitlist_forms import WaitlistForm, waitlist_initial
+from taut.scheduling.waitlist_views import joined_from_form
 
 
 @patient_required
@@ -26,29 +28,15 @@ def portal_waitlist(request: HttpRequest) -> HttpResponse:
         online=True,
         initial=waitlist_initial(clock.today_in(patient.clinic.zone)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            waitlist_join(
-                request=request,
-                actor=request.user,
-                patient=patient,
-                wish=form.wish(),
-                now=clock.now(),
-            )
-        except WaitlistRefused as refusal:
-            for reason in refusal.reasons:
-                form.add_error(None, reason)
-        else:
-            messages.success(request, "You are on the waitlist. We will write when a time frees.")
-            return redirect("portal:waitlist")
+    if request.method == "POST" and joined_from_form(request, patient, form):
+        messages.success(request, "You are on the waitlist. We will write when a time frees.")
+        return redirect("portal:waitlist")
     audit_patient_read(request=request, patient=patient, object_type="waitlist")
-    entries = WaitlistEntry.objects.for_clinic(patient.clinic).filter(
-        patient=patient, status=WaitlistStatus.WAITING
-    )
+    entries = waitlist_waiting(clinic=patient.clinic, patient=patient)
     return render(
         request,
         "portal/waitlist.html",
-        {"form": form, "entries": entries.select_related("appointment_type", "practitioner")},
+        {"form": form, "entries": entries},
         status=422 if form.errors else 200,
     )
 

@@ -20,6 +20,8 @@ from taut.scheduling.models import (
     CarePlan,
     CarePlanStatus,
     Resource,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from taut.scheduling.models.appointments import HOLDING, AppointmentStatus
 
@@ -240,3 +242,11 @@ def calendar_appointments(
     if resource is not None:
         rows = rows.filter(Q(room=resource) | Q(device=resource))
     return list(rows.order_by("starts_at"))
+
+
+def waitlist_waiting(*, clinic: Clinic, patient: Patient | None = None) -> Any:
+    """Who waits (in the clinic, or one patient's entries), in the order they joined."""
+    entries = WaitlistEntry.objects.for_clinic(clinic).filter(status=WaitlistStatus.WAITING)
+    if patient is not None:
+        entries = entries.filter(patient=patient)
+    return entries.select_related("patient", "appointment_type", "practitioner")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from taut import clock
@@ -13,18 +14,30 @@ from taut.audit.services import audit_patient_read
 from taut.clinics.access import StaffRequest, staff_required
 from taut.clinics.roles import Permission
 from taut.patients.selectors import get_patient_for
-from taut.scheduling.models import WaitlistEntry, WaitlistStatus
+from taut.scheduling.selectors import waitlist_waiting
 from taut.scheduling.services.waitlist import WaitlistRefused, waitlist_join
 from taut.scheduling.waitlist_forms import WaitlistForm, waitlist_initial
 
 
+def joined_from_form(request: HttpRequest, patient: Any, form: WaitlistForm) -> bool:
+    """Put the patient on the waitlist from a valid form (the desk's or the portal's); a refusal
+    lands on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        waitlist_join(
+            request=request, actor=request.user, patient=patient, wish=form.wish(), now=clock.now()
+        )
+    except WaitlistRefused as refusal:
+        for reason in refusal.reasons:
+            form.add_error(None, reason)
+        return False
+    return True
+
+
 @staff_required(Permission.SCHEDULE_BOOK)
 def waitlist_list(request: StaffRequest) -> HttpResponse:
-    entries = (
-        WaitlistEntry.objects.for_clinic(request.membership.clinic)
-        .filter(status=WaitlistStatus.WAITING)
-        .select_related("patient", "appointment_type", "practitioner")
-    )
+    entries = waitlist_waiting(clinic=request.membership.clinic)
     return render(request, "scheduling/waitlist.html", {"entries": entries})
 
 
@@ -37,21 +50,9 @@ def waitlist_add(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         online=False,
         initial=waitlist_initial(clock.today_in(patient.clinic.zone)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            waitlist_join(
-                request=request,
-                actor=request.user,
-                patient=patient,
-                wish=form.wish(),
-                now=clock.now(),
-            )
-        except WaitlistRefused as refusal:
-            for reason in refusal.reasons:
-                form.add_error(None, reason)
-        else:
-            messages.success(request, "On the waitlist.")
-            return redirect("scheduling:waitlist")
+    if request.method == "POST" and joined_from_form(request, patient, form):
+        messages.success(request, "On the waitlist.")
+        return redirect("scheduling:waitlist")
     audit_patient_read(request=request, patient=patient, object_type="waitlist")
     return render(
         request,
